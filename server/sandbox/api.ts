@@ -1,0 +1,67 @@
+/**
+ * The contract between the cell logic (server/cells) and the isolate runner (server/sandbox).
+ * Nothing here mentions isolated-vm: only server/sandbox/*.ts may import it.
+ * Every callback below runs on the host's main thread, and every value crosses as JSON text.
+ */
+import type { ContentItem } from '../../schemas/index.js';
+
+/** What the runner needs to start one cell. */
+export interface CellProgram {
+  /** The cell's source, as the client sent it. */
+  source: string;
+  language: 'javascript' | 'typescript';
+  /** Shown in stack traces, e.g. `cell-3.js`. */
+  filename: string;
+  /** The enabled tools: `tools[jsName]` exists in the cell; `ALL_TOOLS` lists them. */
+  tools: ReadonlyArray<{ jsName: string; description: string }>;
+  limits: {
+    heapLimitMb: number;
+    cpuTimeLimitMs: number;
+    /** null: no wall-time limit. */
+    wallTimeLimitMs: number | null;
+    /** Output the isolate may hold before it hands it over; past it, items are dropped and counted. */
+    maxOutputBytes: number;
+  };
+}
+
+/** A tool call's outcome as the cell logic reports it; it never rejects. */
+export type ToolOutcome = { ok: true; resultJson: string } | { ok: false; message: string };
+
+/** Callbacks from the running cell to the cell logic. */
+export interface CellEvents {
+  /** Output items in the order the cell made them; `droppedBytes` counts what the isolate dropped. */
+  output(items: ContentItem[], droppedBytes: number): void;
+  /** `yield_control()`: end the current observation window now. */
+  yieldControl(): void;
+  /** `tools.<jsName>(input)`; `inputJson` is undefined when there is no input. Never rejects. */
+  toolCall(jsName: string, inputJson: string | undefined): Promise<ToolOutcome>;
+  /** `notify(value)`, already converted to text. */
+  notify(text: string): void;
+  /** `store(key, value)`; returns an error message to throw in the cell, or null when stored. */
+  store(key: string, json: string): string | null;
+  /** `load(key)`: the JSON text of the value the cell sees, or undefined. */
+  load(key: string): string | undefined;
+}
+
+/** How a cell's runtime ended. */
+export type CellExit =
+  /** The cell's code settled, or a limit stopped it. `error` is the thrown value's stack or string, or the limit's message. */
+  | { kind: 'completed'; error: string | null }
+  /** `terminate()` was called before the code settled. */
+  | { kind: 'terminated' };
+
+/** One running cell. */
+export interface CellRun {
+  /** Settles once, when the runtime is gone (its isolate disposed); never rejects. */
+  readonly done: Promise<CellExit>;
+  /** Stop the cell now, CPU-bound code included. Idempotent; has no effect once `done` settled. */
+  terminate(): void;
+}
+
+/** Owns the isolate pool; creates cell runtimes. */
+export interface Sandbox {
+  /** Resolves once the cell's code has started running (the execute yield timer starts then). */
+  start(program: CellProgram, events: CellEvents): Promise<CellRun>;
+  /** Dispose the pool; cells already started keep running until they end. */
+  dispose(): void;
+}
