@@ -1,0 +1,320 @@
+/**
+ * The in-isolate half of the sandbox: JavaScript source run once per isolate, before any cell.
+ *
+ * It receives the host bridge functions as `$0..$8` (evalClosure parameters, never globals),
+ * captures them in closures, installs the cell globals of PROTOCOL.md section 5 and returns
+ * `{ start, fire }` to the host, which holds them as References the cell cannot reach.
+ * It runs in strict mode, so V8 CallSites (Error.prepareStackTrace) expose neither its
+ * functions nor its receivers.
+ */
+
+/** Shown in stack frames of helper code; the error text drops frames with this name. */
+export const BOOTSTRAP_FILENAME = 'codemode:bootstrap';
+
+/** Pending host timers one cell may hold. */
+export const MAX_PENDING_TIMERS = 1024;
+
+/** Order of the host bridge functions passed as `$0..$8`. */
+export const BRIDGE_ORDER = [
+  'output',
+  'yieldControl',
+  'toolCall',
+  'notify',
+  'store',
+  'load',
+  'setTimer',
+  'clearTimer',
+  'exit',
+] as const;
+
+/** What `start(body, config)` receives as its JSON config. */
+export interface BootstrapConfig {
+  tools: ReadonlyArray<{ jsName: string; description: string }>;
+  maxOutputBytes: number;
+}
+
+export const BOOTSTRAP_SOURCE = String.raw`"use strict";
+const hostOutput = $0, hostYield = $1, hostTool = $2, hostNotify = $3, hostStore = $4,
+  hostLoad = $5, hostSetTimer = $6, hostClearTimer = $7, hostExit = $8;
+
+// Intrinsics captured before any cell code can replace them.
+const stringify = JSON.stringify, parse = JSON.parse, now = Date.now, apply = Reflect.apply;
+const freeze = Object.freeze, defineProperty = Object.defineProperty, getPrototypeOf = Object.getPrototypeOf;
+const isArray = Array.isArray, ObjectProto = Object.prototype, ErrorCtor = Error, StringCtor = String;
+const then = Promise.prototype.then, resolved = Promise.resolve();
+const MapCtor = Map, mapGet = Map.prototype.get, mapSet = Map.prototype.set, mapDelete = Map.prototype.delete;
+const mapSize = Object.getOwnPropertyDescriptor(Map.prototype, 'size').get;
+
+const FLUSH_BYTES = 65536;
+const IDLE_MS = 2;
+const MAX_TIMERS = ${MAX_PENDING_TIMERS};
+const BOOTSTRAP_FILENAME = ${JSON.stringify(BOOTSTRAP_FILENAME)};
+const DETAILS = ['auto', 'low', 'high', 'original'];
+// Thrown by exit() to unwind the cell; nothing else can produce this object.
+const EXIT = freeze(new ErrorCtor('exit() called'));
+
+const fail = (message) => new ErrorCtor(message);
+// Null prototypes: isolated-vm must not read transfer options (reference, externalCopy...) that
+// the cell planted on Object.prototype, or a host object could cross as a Reference.
+const TOOL_CALL_OPTIONS = freeze({ __proto__: null, result: freeze({ __proto__: null, promise: true, copy: true }) });
+
+// ---- error text -------------------------------------------------------------------------
+function trimStack(stack) {
+  const lines = stack.split('\n');
+  let out = '';
+  for (let i = 0; i < lines.length; i++) {
+    if (lines[i].indexOf(BOOTSTRAP_FILENAME) !== -1) continue;
+    out += (out === '' ? '' : '\n') + lines[i];
+  }
+  return out;
+}
+function isPlainObject(value) {
+  const proto = getPrototypeOf(value);
+  return proto === null || proto === ObjectProto;
+}
+function errorText(error) {
+  try {
+    if (typeof error === 'string') return error;
+    if (error !== null && (typeof error === 'object' || typeof error === 'function')) {
+      const stack = error.stack;
+      if (typeof stack === 'string') return trimStack(stack);
+      if (isPlainObject(error)) {
+        const json = stringify(error);
+        if (typeof json === 'string') return json;
+      }
+    }
+    return StringCtor(error);
+  } catch {
+    return 'uncaught exception (its text could not be computed)';
+  }
+}
+
+// ---- output batching --------------------------------------------------------------------
+let maxOutputBytes = 0;
+let pending = [];
+let pendingBytes = 0;
+let droppedBytes = 0;
+let lastFlush = -Infinity;
+let flushQueued = false;
+
+function flush() {
+  if (pending.length === 0 && droppedBytes === 0) return;
+  const items = pending, dropped = droppedBytes;
+  pending = [];
+  pendingBytes = 0;
+  droppedBytes = 0;
+  lastFlush = now();
+  hostOutput.applySync(undefined, [stringify(items), dropped]);
+}
+function queuedFlush() {
+  flushQueued = false;
+  flush();
+}
+function emit(item, bytes) {
+  if (pendingBytes + bytes > maxOutputBytes) droppedBytes += bytes;
+  else {
+    pending[pending.length] = item;
+    pendingBytes += bytes;
+  }
+  if (now() - lastFlush >= IDLE_MS || pendingBytes >= FLUSH_BYTES) flush();
+  else if (!flushQueued) {
+    flushQueued = true;
+    apply(then, resolved, [queuedFlush]);
+  }
+}
+
+// ---- value conversion -------------------------------------------------------------------
+function toText(value) {
+  if (typeof value === 'string') return value;
+  if (value !== null && (typeof value === 'object' || typeof value === 'function')) {
+    const json = stringify(value);
+    if (typeof json === 'string') return json;
+  }
+  return StringCtor(value);
+}
+function joinArgs(args) {
+  let out = '';
+  for (let i = 0; i < args.length; i++) out += (i === 0 ? '' : ' ') + toText(args[i]);
+  return out;
+}
+function keyString(key, helper) {
+  if (typeof key === 'symbol') throw fail(helper + ' key must be a string');
+  return StringCtor(key);
+}
+
+// ---- helpers ----------------------------------------------------------------------------
+const text = (value) => {
+  const t = toText(value);
+  emit({ type: 'text', text: t }, t.length);
+};
+
+const IMAGE_SHAPES = 'image expects a data: URL string, an object with imageUrl (or image_url) and optional detail, or an MCP image block {type: "image", data, mimeType}';
+function imageUrlOf(value) {
+  if (typeof value === 'string') return [value, undefined];
+  if (value === null || typeof value !== 'object' || isArray(value)) throw fail(IMAGE_SHAPES);
+  const url = value.imageUrl !== undefined ? value.imageUrl : value.image_url;
+  if (url !== undefined) {
+    if (typeof url !== 'string') throw fail('image expects imageUrl to be a string');
+    return [url, value.detail];
+  }
+  if (value.type === undefined) throw fail(IMAGE_SHAPES);
+  if (value.type !== 'image') throw fail('image only accepts MCP image blocks, got ' + stringify(StringCtor(value.type)));
+  const data = value.data;
+  if (typeof data !== 'string' || data === '') throw fail('image expects MCP image data as a non-empty base64 string');
+  if (data.startsWith('data:')) return [data, undefined];
+  const mime = value.mimeType !== undefined ? value.mimeType : value.mime_type;
+  return ['data:' + (typeof mime === 'string' && mime !== '' ? mime : 'application/octet-stream') + ';base64,' + data, undefined];
+}
+function detailOf(detail) {
+  if (detail === undefined || detail === null) return undefined;
+  const lower = typeof detail === 'string' ? detail.toLowerCase() : undefined;
+  if (DETAILS.indexOf(lower) === -1) throw fail('image detail must be one of: auto, low, high, original');
+  return lower;
+}
+const image = (value, detail) => {
+  const [url, itemDetail] = imageUrlOf(value);
+  if (!/^data:/i.test(url)) {
+    throw fail(/^https?:/i.test(url)
+      ? 'image does not accept remote URLs: pass a base64 data: URL instead'
+      : 'image expects a data: URL (data:<mime type>;base64,<data>)');
+  }
+  const d = detailOf(detail !== undefined && detail !== null ? detail : itemDetail);
+  emit(d === undefined ? { type: 'image', imageUrl: url } : { type: 'image', imageUrl: url, detail: d }, url.length);
+};
+
+const logMethod = () => (...args) => {
+  const t = joinArgs(args);
+  emit({ type: 'text', text: t }, t.length);
+};
+const console = freeze({ log: logMethod(), info: logMethod(), debug: logMethod(), warn: logMethod(), error: logMethod() });
+
+const store = (key, value) => {
+  const k = keyString(key, 'store');
+  const json = stringify(value);
+  if (typeof json !== 'string') throw fail('Unable to store ' + stringify(k) + '. Only plain serializable values can be stored.');
+  const refusal = hostStore.applySync(undefined, [k, json]);
+  if (refusal !== null) throw fail(refusal);
+};
+const load = (key) => {
+  const json = hostLoad.applySync(undefined, [keyString(key, 'load')]);
+  return json === undefined ? undefined : parse(json);
+};
+
+const notify = (value) => {
+  const t = toText(value);
+  if (t.trim() === '') throw fail('notify expects non-empty text');
+  flush();
+  hostNotify.applySync(undefined, [t]);
+};
+
+const yield_control = () => {
+  flush();
+  hostYield.applySync(undefined, []);
+};
+
+const exit = () => {
+  flush();
+  hostExit.applySync(undefined, []);
+  throw EXIT;
+};
+
+// ---- timers -----------------------------------------------------------------------------
+const timers = new MapCtor();
+let nextTimerId = 0;
+const setTimeout = (callback, delayMs) => {
+  if (typeof callback !== 'function') throw fail('setTimeout expects a function callback');
+  const n = +delayMs;
+  const delay = n > 0 && n !== Infinity ? n - (n % 1) : 0;
+  if (apply(mapSize, timers, []) >= MAX_TIMERS) throw fail('setTimeout: a cell may have at most ' + MAX_TIMERS + ' pending timers');
+  const id = ++nextTimerId;
+  apply(mapSet, timers, [id, callback]);
+  hostSetTimer.applySync(undefined, [id, delay]);
+  return id;
+};
+const clearTimeout = (id) => {
+  if (id === undefined || id === null) return;
+  const n = +id;
+  if (apply(mapDelete, timers, [n])) hostClearTimer.applySync(undefined, [n]);
+};
+
+// ---- the cell's run ---------------------------------------------------------------------
+let settle = null;
+function settleWith(text) {
+  if (settle === null) return;
+  const resolve = settle;
+  settle = null;
+  try {
+    flush();
+  } catch (flushError) {
+    if (text === null) text = errorText(flushError);
+  }
+  resolve(text);
+}
+const succeed = () => settleWith(null);
+const failWith = (error) => settleWith(error === EXIT ? null : errorText(error));
+
+function defineGlobal(name, value) {
+  defineProperty(globalThis, name, { value, writable: false, enumerable: false, configurable: false });
+}
+function installTools(tools) {
+  const table = {};
+  const list = [];
+  for (let i = 0; i < tools.length; i++) {
+    const jsName = tools[i].jsName;
+    table[jsName] = (input) => {
+      const inputJson = input === undefined || typeof input === 'function' ? undefined : stringify(input);
+      flush();
+      const call = hostTool.apply(undefined, [jsName, inputJson], TOOL_CALL_OPTIONS);
+      return apply(then, call, [(outcome) => {
+        if (outcome[0] !== true) throw fail(outcome[1]);
+        return parse(outcome[1]);
+      }]);
+    };
+    list[i] = freeze({ name: jsName, description: tools[i].description });
+  }
+  defineGlobal('tools', freeze(table));
+  defineGlobal('ALL_TOOLS', freeze(list));
+}
+
+delete globalThis.console;
+delete globalThis.WebAssembly;
+delete globalThis.SharedArrayBuffer;
+delete globalThis.Atomics;
+defineGlobal('text', text);
+defineGlobal('image', image);
+defineGlobal('console', console);
+defineGlobal('store', store);
+defineGlobal('load', load);
+defineGlobal('notify', notify);
+defineGlobal('yield_control', yield_control);
+defineGlobal('exit', exit);
+defineGlobal('setTimeout', setTimeout);
+defineGlobal('clearTimeout', clearTimeout);
+
+return {
+  // Runs the compiled cell body; resolves with null on success or the error text.
+  start(body, configJson) {
+    const config = parse(configJson);
+    maxOutputBytes = config.maxOutputBytes;
+    installTools(config.tools);
+    const done = new Promise((resolve) => { settle = resolve; });
+    try {
+      apply(then, body(), [succeed, failWith]);
+    } catch (error) {
+      failWith(error);
+    }
+    return done;
+  },
+  // Runs timer id's callback; a throw (other than exit's) fails the cell.
+  fire(id) {
+    const callback = apply(mapGet, timers, [id]);
+    if (callback === undefined) return;
+    apply(mapDelete, timers, [id]);
+    try {
+      apply(callback, undefined, []);
+    } catch (error) {
+      if (error !== EXIT) failWith(error);
+    }
+  },
+};
+`;

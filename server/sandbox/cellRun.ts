@@ -1,0 +1,168 @@
+/**
+ * One cell running in its own prepared isolate: binds the isolate's bridge to the cell's events,
+ * enforces the limits, owns the cell's host timers, and turns every way the run can end into
+ * exactly one CellExit, releasing everything the run holds on each of those paths.
+ */
+import type { Logger } from '../log.js';
+import type { CellEvents, CellExit, CellProgram, CellRun } from './api.js';
+import type { BootstrapConfig } from './bootstrap.js';
+import { compileCell } from './compile.js';
+import type { CpuWatch } from './cpuWatch.js';
+import { cpuLimitError, heapLimitError, isolateErrorText, messageOf, wallLimitError } from './errors.js';
+import { parseOutputBatch } from './outputItems.js';
+import type { CellBinding, PreparedIsolate } from './prepared.js';
+
+type RunState =
+  | { kind: 'running' }
+  /** exit() was called: the cell ends successfully whatever its code does next. */
+  | { kind: 'exiting' }
+  | { kind: 'ended'; exit: CellExit };
+
+/** Node clamps longer delays to 1 ms; a cell's timer this long will never matter anyway. */
+const MAX_TIMER_DELAY_MS = 2 ** 31 - 1;
+
+export interface CellRunDeps {
+  cpuWatch: CpuWatch;
+  logger: Logger;
+}
+
+/** A run that ended before any code ran (a strip or compile error). */
+export function endedRun(exit: CellExit): CellRun {
+  return { done: Promise.resolve(exit), terminate() {} };
+}
+
+/**
+ * Compiles `source` (already plain JavaScript) in the prepared isolate and starts it.
+ * Takes ownership of `prepared`: its isolate is disposed when the run ends.
+ */
+export async function startCellRun(
+  prepared: PreparedIsolate,
+  program: CellProgram,
+  source: string,
+  events: CellEvents,
+  deps: CellRunDeps,
+): Promise<CellRun> {
+  let compiled;
+  try {
+    compiled = await compileCell(prepared.isolate, prepared.context, source, program.filename);
+  } catch (error) {
+    prepared.isolate.dispose();
+    throw error;
+  }
+  if (!compiled.ok) {
+    prepared.isolate.dispose();
+    return endedRun({ kind: 'completed', error: compiled.error });
+  }
+  const run = new CellRuntime(prepared, program, events, deps);
+  const config: BootstrapConfig = {
+    tools: program.tools.map(({ jsName, description }) => ({ jsName, description })),
+    maxOutputBytes: program.limits.maxOutputBytes,
+  };
+  prepared.start
+    .apply(undefined, [compiled.body.derefInto(), JSON.stringify(config)], { result: { promise: true, copy: true } })
+    .then(
+      (errorText: unknown) => run.settled(typeof errorText === 'string' ? errorText : null),
+      (error: unknown) => run.isolateFailed(error),
+    );
+  return run;
+}
+
+class CellRuntime implements CellRun {
+  readonly done: Promise<CellExit>;
+  private state: RunState = { kind: 'running' };
+  private resolveDone!: (exit: CellExit) => void;
+  private readonly timers = new Map<number, NodeJS.Timeout>();
+  private readonly wallTimer: NodeJS.Timeout | null;
+  private readonly unwatchCpu: () => void;
+
+  constructor(
+    private readonly prepared: PreparedIsolate,
+    private readonly program: CellProgram,
+    private readonly events: CellEvents,
+    private readonly deps: CellRunDeps,
+  ) {
+    this.done = new Promise((resolve) => (this.resolveDone = resolve));
+    prepared.slot.binding = this.binding();
+    const { cpuTimeLimitMs, wallTimeLimitMs } = program.limits;
+    this.unwatchCpu = deps.cpuWatch.watch(prepared.isolate, cpuTimeLimitMs, () =>
+      this.end({ kind: 'completed', error: cpuLimitError(cpuTimeLimitMs) }),
+    );
+    this.wallTimer =
+      wallTimeLimitMs === null
+        ? null
+        : setTimeout(() => this.end({ kind: 'completed', error: wallLimitError(wallTimeLimitMs) }), wallTimeLimitMs);
+  }
+
+  terminate(): void {
+    // exit() already settled the cell: that completion stands.
+    this.end(this.state.kind === 'exiting' ? { kind: 'completed', error: null } : { kind: 'terminated' });
+  }
+
+  /** The cell's code settled: null on success, else its error text. */
+  settled(errorText: string | null): void {
+    this.end({ kind: 'completed', error: this.state.kind === 'exiting' ? null : errorText });
+  }
+
+  /** A call into the isolate rejected: an unhandled rejection, or the isolate died (heap limit). */
+  isolateFailed(error: unknown): void {
+    if (this.state.kind === 'ended') return;
+    let message: string | null;
+    if (this.state.kind === 'exiting') message = null;
+    else if (this.prepared.isolate.isDisposed) message = heapLimitError(this.program.limits.heapLimitMb);
+    else message = isolateErrorText(error);
+    this.end({ kind: 'completed', error: message });
+  }
+
+  private end(exit: CellExit): void {
+    if (this.state.kind === 'ended') return;
+    this.state = { kind: 'ended', exit };
+    this.prepared.slot.binding = null;
+    for (const timer of this.timers.values()) clearTimeout(timer);
+    this.timers.clear();
+    if (this.wallTimer !== null) clearTimeout(this.wallTimer);
+    this.unwatchCpu();
+    if (!this.prepared.isolate.isDisposed) this.prepared.isolate.dispose();
+    this.resolveDone(exit);
+  }
+
+  private fire(id: number): void {
+    this.timers.delete(id);
+    this.prepared.fire.apply(undefined, [id]).catch((error: unknown) => this.isolateFailed(error));
+  }
+
+  private binding(): CellBinding {
+    const { events } = this;
+    return {
+      output: (itemsJson, droppedBytes) => {
+        const items = parseOutputBatch(itemsJson);
+        if (items.length > 0 || droppedBytes > 0) events.output(items, droppedBytes);
+      },
+      yieldControl: () => events.yieldControl(),
+      toolCall: async (jsName, inputJson) => {
+        try {
+          const outcome = await events.toolCall(jsName, inputJson);
+          return outcome.ok ? [true, outcome.resultJson] : [false, outcome.message];
+        } catch (error) {
+          this.deps.logger.error(`toolCall ${jsName} threw: ${messageOf(error)}`);
+          return [false, messageOf(error)];
+        }
+      },
+      notify: (text) => events.notify(text),
+      store: (key, json) => events.store(key, json),
+      load: (key) => events.load(key),
+      setTimer: (id, delayMs) => {
+        this.timers.set(id, setTimeout(() => this.fire(id), Math.min(delayMs, MAX_TIMER_DELAY_MS)));
+      },
+      clearTimer: (id) => {
+        clearTimeout(this.timers.get(id));
+        this.timers.delete(id);
+      },
+      exit: () => {
+        if (this.state.kind !== 'running') return;
+        this.state = { kind: 'exiting' };
+        // Not from inside this synchronous call: the isolate is still running it.
+        setImmediate(() => this.end({ kind: 'completed', error: null }));
+      },
+    };
+  }
+}

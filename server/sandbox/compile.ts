@@ -1,0 +1,48 @@
+/**
+ * Compiling a cell. The source runs as the body of a strict async function, not as an ES module:
+ * isolated-vm never exposes a module's top-level-await promise, so a module's completion could not
+ * be observed. The function body gives the same top-level `await`, strictness and `this`.
+ */
+import type ivm from 'isolated-vm';
+import { isolateErrorText } from './errors.js';
+
+export type Compiled = { ok: true; body: ivm.Reference<unknown> } | { ok: false; error: string };
+
+// On its own line so that lineOffset -1 makes the user's lines and columns match the stack.
+const PREFIX = '(async function () { "use strict";\n';
+// On its own line so that a trailing line comment cannot swallow it.
+const SUFFIX = '\n})';
+
+/** Compiles `source` in `context` and returns a Reference to the cell's (not yet called) async function. */
+export async function compileCell(isolate: ivm.Isolate, context: ivm.Context, source: string, filename: string): Promise<Compiled> {
+  let script: ivm.Script;
+  try {
+    script = await isolate.compileScript(PREFIX + source + SUFFIX, { filename, lineOffset: -1 });
+  } catch (error) {
+    return { ok: false, error: await explainSyntaxError(isolate, source, filename, error) };
+  }
+  const body = await script.run(context, { reference: true, release: true });
+  return { ok: true, body };
+}
+
+/**
+ * `import`/`export` are syntax errors in a function body. Compiling the source as a module (never
+ * instantiated, so no resolver runs: isolated-vm #559) tells an import apart from other errors.
+ */
+async function explainSyntaxError(isolate: ivm.Isolate, source: string, filename: string, error: unknown): Promise<string> {
+  const text = isolateErrorText(error);
+  let module: ivm.Module;
+  try {
+    module = await isolate.compileModule(source, { filename });
+  } catch {
+    return text;
+  }
+  try {
+    const [specifier] = module.dependencySpecifiers;
+    if (specifier !== undefined) return `Unsupported import in cell: ${specifier}`;
+    if (/\bexport\b/.test(text)) return `Unsupported export in cell: ${text}`;
+    return text;
+  } finally {
+    module.release();
+  }
+}
