@@ -1,0 +1,182 @@
+/**
+ * Incremental parser of LSP base-protocol frames (`Content-Length: N\r\n...\r\n\r\n<N bytes>`).
+ * Works on bytes, never characters, so a multi-byte UTF-8 sequence split across chunks is fine.
+ * A body over `maxMessageBytes` is counted down and dropped without being buffered.
+ */
+import { FrameHeaderError } from './frameHeaderError.js';
+
+/** Largest header block (every header line plus the blank line) the parser accepts. */
+export const MAX_HEADER_BYTES = 8192;
+
+export interface FrameEvents {
+  /** A complete body of at most `maxMessageBytes` bytes. */
+  frame(body: Buffer): void;
+  /** A body of `byteLength` bytes over the limit; announced at its header, then skipped. */
+  oversize(byteLength: number): void;
+  /** The header could not be parsed; the parser has stopped for good. */
+  fatal(error: FrameHeaderError): void;
+}
+
+type ParserState =
+  // `matched` counts how much of the `\r\n\r\n` terminator the last bytes matched.
+  | { kind: 'header'; matched: number }
+  | { kind: 'body'; remaining: number; chunks: Buffer[]; length: number }
+  | { kind: 'skipping'; remaining: number }
+  | { kind: 'failed' };
+
+const CR = 0x0d;
+const LF = 0x0a;
+const TERMINATOR = [CR, LF, CR, LF] as const;
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const UTF8_CHARSETS = new Set(['utf-8', 'utf8']);
+
+export class FrameParser {
+  private state: ParserState = { kind: 'header', matched: 0 };
+  // The header block is bounded, so one fixed buffer holds it and no chunk is ever concatenated.
+  private readonly header = Buffer.allocUnsafe(MAX_HEADER_BYTES);
+  private headerLength = 0;
+
+  constructor(
+    private readonly maxMessageBytes: number,
+    private readonly events: FrameEvents,
+  ) {}
+
+  /** True between frames: nothing of a next frame has arrived yet. */
+  get atFrameBoundary(): boolean {
+    return this.state.kind === 'header' && this.headerLength === 0;
+  }
+
+  /** Feeds the next chunk of the input stream; events fire synchronously from here. */
+  push(chunk: Buffer): void {
+    let offset = 0;
+    while (offset < chunk.length) {
+      switch (this.state.kind) {
+        case 'header':
+          offset = this.readHeader(chunk, offset, this.state);
+          break;
+        case 'body':
+          offset = this.readBody(chunk, offset, this.state);
+          break;
+        case 'skipping':
+          offset = this.skipBody(chunk, offset, this.state);
+          break;
+        case 'failed':
+          return;
+      }
+    }
+  }
+
+  private readHeader(chunk: Buffer, start: number, state: { matched: number }): number {
+    for (let i = start; i < chunk.length; i++) {
+      const byte = chunk[i]!;
+      if (this.headerLength === MAX_HEADER_BYTES) {
+        this.fail(new FrameHeaderError('headerTooLarge', `Frame header block exceeds ${MAX_HEADER_BYTES} bytes without a blank line.`));
+        return chunk.length;
+      }
+      this.header[this.headerLength++] = byte;
+      state.matched = byte === TERMINATOR[state.matched] ? state.matched + 1 : byte === CR ? 1 : 0;
+      if (state.matched === TERMINATOR.length) {
+        this.endHeader();
+        return i + 1;
+      }
+    }
+    return chunk.length;
+  }
+
+  private endHeader(): void {
+    // latin1 maps bytes 1:1, so a stray non-ASCII byte shows up in the error text instead of vanishing.
+    const text = this.header.toString('latin1', 0, this.headerLength - TERMINATOR.length);
+    this.headerLength = 0;
+    let length: number;
+    try {
+      length = parseHeaderBlock(text);
+    } catch (error) {
+      this.fail(error as FrameHeaderError);
+      return;
+    }
+    if (length > this.maxMessageBytes) {
+      this.state = { kind: 'skipping', remaining: length };
+      this.events.oversize(length);
+    } else if (length === 0) {
+      this.state = { kind: 'header', matched: 0 };
+      this.events.frame(Buffer.alloc(0));
+    } else {
+      this.state = { kind: 'body', remaining: length, chunks: [], length };
+    }
+  }
+
+  private readBody(chunk: Buffer, offset: number, state: Extract<ParserState, { kind: 'body' }>): number {
+    const take = Math.min(state.remaining, chunk.length - offset);
+    // subarray shares memory; the body is copied at most once, when it spans several chunks.
+    state.chunks.push(chunk.subarray(offset, offset + take));
+    state.remaining -= take;
+    if (state.remaining === 0) {
+      const body = state.chunks.length === 1 ? state.chunks[0]! : Buffer.concat(state.chunks, state.length);
+      this.state = { kind: 'header', matched: 0 };
+      this.events.frame(body);
+    }
+    return offset + take;
+  }
+
+  private skipBody(chunk: Buffer, offset: number, state: Extract<ParserState, { kind: 'skipping' }>): number {
+    const take = Math.min(state.remaining, chunk.length - offset);
+    state.remaining -= take;
+    if (state.remaining === 0) this.state = { kind: 'header', matched: 0 };
+    return offset + take;
+  }
+
+  private fail(error: FrameHeaderError): void {
+    this.state = { kind: 'failed' };
+    this.events.fatal(error);
+  }
+}
+
+/** Validates one header block (without its blank line) and returns the body length. */
+function parseHeaderBlock(text: string): number {
+  let length: number | undefined;
+  for (const line of text === '' ? [] : text.split('\r\n')) {
+    const colon = line.indexOf(':');
+    const name = colon < 0 ? '' : line.slice(0, colon);
+    if (!HEADER_NAME.test(name) || /[\r\n]/.test(line)) {
+      throw new FrameHeaderError('malformedHeaderLine', `Frame header line ${JSON.stringify(line)} is not "Name: value" ending in CRLF.`);
+    }
+    const value = line.slice(colon + 1).trim();
+    switch (name.toLowerCase()) {
+      case 'content-length':
+        if (length !== undefined) {
+          throw new FrameHeaderError('duplicateContentLength', 'Frame header has more than one Content-Length.');
+        }
+        length = parseContentLength(value);
+        break;
+      case 'content-type':
+        checkCharset(value);
+        break;
+      // Other headers are allowed by the base protocol and carry nothing the host needs.
+    }
+  }
+  if (length === undefined) {
+    throw new FrameHeaderError('missingContentLength', 'Frame header has no Content-Length.');
+  }
+  return length;
+}
+
+function parseContentLength(value: string): number {
+  // Strictly digits: parseInt would read "12abc" as 12 and "-5" would be negative.
+  const length = /^[0-9]+$/.test(value) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(length)) {
+    throw new FrameHeaderError('invalidContentLength', `Content-Length ${JSON.stringify(value)} is not a non-negative decimal byte count.`);
+  }
+  return length;
+}
+
+/** Only the charset matters for decoding; the media type is not checked. */
+function checkCharset(value: string): void {
+  for (const parameter of value.split(';').slice(1)) {
+    const equals = parameter.indexOf('=');
+    if (parameter.slice(0, equals).trim().toLowerCase() !== 'charset') continue;
+    const charset = parameter.slice(equals + 1).trim().replace(/^"(.*)"$/, '$1').toLowerCase();
+    if (!UTF8_CHARSETS.has(charset)) {
+      throw new FrameHeaderError('unsupportedCharset', `Content-Type charset ${JSON.stringify(charset)} is not supported; use utf-8.`);
+    }
+  }
+}

@@ -1,0 +1,113 @@
+/**
+ * Sits between the frame parser and vscode-jsonrpc and applies every per-message rule of
+ * PROTOCOL.md section 1 that vscode-jsonrpc does not: -32700 for bad JSON, -32600 for anything
+ * that is not JSON-RPC 2.0, batches, duplicate in-flight ids and `maxInFlightRequests`. Only
+ * well-formed messages reach vscode-jsonrpc; every error reply is written from here at once.
+ */
+import type { DataCallback, Message, NotificationMessage, RequestMessage, ResponseMessage } from 'vscode-jsonrpc/node';
+import type { Logger } from '../log.js';
+import { BatchReply } from './batchReply.js';
+import { classify, type Classified } from './classify.js';
+import { transportError, type ErrorResponse, type JsonRpcId } from './errorResponses.js';
+import type { InFlightRequests, ResponseRoute } from './inFlightRequests.js';
+import type { HostMessageWriter } from './messageWriter.js';
+import type { OutgoingRequests } from './outgoingRequests.js';
+import { serialize } from './serialized.js';
+
+export interface MessageGateOptions {
+  maxMessageBytes: number;
+  inFlight: InFlightRequests;
+  outgoing: OutgoingRequests;
+  writer: Pick<HostMessageWriter, 'writeTransportReply' | 'writeBatch'>;
+  logger: Logger;
+}
+
+/** What happens to one message (or one batch element). */
+type Verdict = { kind: 'forward'; message: Message } | { kind: 'reply'; response: ErrorResponse } | { kind: 'drop' };
+
+const DIRECT: ResponseRoute = { kind: 'direct' };
+
+export class MessageGate {
+  constructor(private readonly options: MessageGateOptions) {}
+
+  /** Handles one complete frame body, passing what is well-formed to `forward`. */
+  accept(body: Buffer, forward: DataCallback): void {
+    let value: unknown;
+    try {
+      value = JSON.parse(body.toString('utf8'));
+    } catch (error) {
+      this.options.writer.writeTransportReply(transportError.parseError(error instanceof Error ? error.message : String(error)));
+      return;
+    }
+    if (Array.isArray(value)) this.acceptBatch(value, forward);
+    else this.acceptSingle(value, forward);
+  }
+
+  /** Answers a frame whose body was over `maxMessageBytes` (and was skipped unread). */
+  rejectOversize(byteLength: number): void {
+    this.options.writer.writeTransportReply(transportError.incomingTooLarge(byteLength, this.options.maxMessageBytes));
+  }
+
+  private acceptSingle(value: unknown, forward: DataCallback): void {
+    const verdict = this.judge(classify(value), () => DIRECT);
+    if (verdict.kind === 'forward') forward(verdict.message);
+    else if (verdict.kind === 'reply') this.options.writer.writeTransportReply(verdict.response);
+  }
+
+  /** JSON-RPC 2.0 section 6: one array answers the batch, in element order. */
+  private acceptBatch(values: unknown[], forward: DataCallback): void {
+    if (values.length === 0) {
+      this.options.writer.writeTransportReply(transportError.emptyBatch());
+      return;
+    }
+    const batch = new BatchReply(this.options.writer.writeBatch);
+    for (const value of values) {
+      const verdict = this.judge(classify(value), (id) => ({ kind: 'batch', reply: batch, slot: batch.reserve(id) }));
+      if (verdict.kind === 'forward') forward(verdict.message);
+      else if (verdict.kind === 'reply') batch.add(serialize(verdict.response));
+    }
+    batch.seal();
+  }
+
+  private judge(message: Classified, route: (id: JsonRpcId) => ResponseRoute): Verdict {
+    switch (message.kind) {
+      case 'invalid':
+        return { kind: 'reply', response: transportError.invalidRequest(message.id, message.reason) };
+      case 'request':
+        return this.admit(message.message, route);
+      case 'notification':
+        return this.isMalformedCancel(message.message) ? { kind: 'drop' } : { kind: 'forward', message: message.message };
+      case 'response':
+        return this.isExpected(message.message) ? { kind: 'forward', message: message.message } : { kind: 'drop' };
+    }
+  }
+
+  private admit(request: RequestMessage & { id: JsonRpcId }, route: (id: JsonRpcId) => ResponseRoute): Verdict {
+    const id = request.id;
+    switch (this.options.inFlight.admit(id, () => route(id))) {
+      case 'admitted':
+        return { kind: 'forward', message: request };
+      case 'duplicate':
+        return { kind: 'reply', response: transportError.duplicateId(id) };
+      case 'overloaded':
+        return { kind: 'reply', response: transportError.overloaded(id, this.options.inFlight.limit) };
+    }
+  }
+
+  /** vscode-jsonrpc reads `params.id` of a cancel without checking and would throw. */
+  private isMalformedCancel(notification: NotificationMessage): boolean {
+    if (notification.method !== '$/cancelRequest') return false;
+    const params = notification.params as { id?: unknown } | undefined;
+    const valid = typeof params === 'object' && !Array.isArray(params) && (typeof params.id === 'string' || typeof params.id === 'number');
+    if (!valid) this.options.logger.warn('Ignored a $/cancelRequest without a string or number params.id.');
+    return !valid;
+  }
+
+  /** A response must answer a request the host sent; others are logged and dropped. */
+  private isExpected(response: ResponseMessage): boolean {
+    // An id-less error response (the client could not read something) goes on: vscode-jsonrpc logs it.
+    if (response.id === null || this.options.outgoing.settle(response.id)) return true;
+    this.options.logger.warn(`Ignored a response for unknown request id ${JSON.stringify(response.id)}.`);
+    return false;
+  }
+}
