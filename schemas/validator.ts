@@ -12,6 +12,7 @@ import { schemasById } from './generated/schemas.js';
 import type { MethodParams, MethodResults } from './generated/types.js';
 import { isMethodName, MethodTable, schemaStem, type MethodName } from './methods.js';
 import { toParamError } from './paramErrors.js';
+import type * as Ajv2020Module from 'ajv/dist/2020.js';
 
 /**
  * `unknownMethod` is true when the method has no such schema: an unknown method (the host
@@ -69,7 +70,7 @@ function validator(id: string): ValidateFunction {
 function createAjv(): Ajv2020 {
   // Required on first use, not imported: loading Ajv takes tens of milliseconds, which a client
   // that never validates should not pay at start-up.
-  const { Ajv2020 } = createRequire(import.meta.url)('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js');
+  const { Ajv2020 } = createRequire(import.meta.url)('ajv/dist/2020.js') as typeof Ajv2020Module;
   const instance = new Ajv2020({
     strict: true,
     strictTypes: true,

@@ -1,0 +1,99 @@
+/**
+ * The delegate calls of one cell: its tool calls (`tool-1`, `tool-2`, ... in call order) and its
+ * notifications. Tool calls are bounded by maxPendingToolCalls; everything still unanswered is
+ * cancelled when the cell ends.
+ */
+import type { DelegateInvokeToolParams, DelegateNotifyParams } from '../../schemas/index.js';
+import { Methods } from '../../schemas/index.js';
+import type { DelegateCall, DelegateChannel } from '../delegate/delegateChannel.js';
+import type { Logger } from '../log.js';
+import type { ToolOutcome } from '../sandbox/api.js';
+import type { EnabledTool } from './toolSet.js';
+
+export interface CellIdentity {
+  sessionId: string;
+  cellId: string;
+  toolCallId: string | null;
+}
+
+export class CellDelegates {
+  private nextToolNumber = 1;
+  private readonly tools = new Map<string, DelegateCall>();
+  private readonly notifications = new Set<Promise<unknown>>();
+  private readonly notificationCalls = new Set<DelegateCall>();
+  private accepting = true;
+
+  constructor(
+    private readonly identity: CellIdentity,
+    private readonly enabled: ReadonlyMap<string, EnabledTool>,
+    private readonly channel: DelegateChannel,
+    private readonly maxPendingToolCalls: number,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Ids of the tool calls still unanswered, in call order. */
+  pendingToolCalls(): string[] {
+    return [...this.tools.keys()];
+  }
+
+  async invokeTool(jsName: string, inputJson: string | undefined): Promise<ToolOutcome> {
+    const tool = this.enabled.get(jsName);
+    if (!this.accepting) return { ok: false, message: 'the cell is ending; the tool call was not sent' };
+    if (tool === undefined) return { ok: false, message: `tool ${jsName} is not enabled in this cell` };
+    if (this.tools.size >= this.maxPendingToolCalls) {
+      return {
+        ok: false,
+        message: `cell exceeded its limit of ${this.maxPendingToolCalls} pending tool calls (maxPendingToolCalls); await some before calling more`,
+      };
+    }
+    const callId = `tool-${this.nextToolNumber++}`;
+    const params: DelegateInvokeToolParams = {
+      ...this.identity,
+      callId,
+      tool: { name: tool.definition.name, namespace: tool.definition.namespace ?? null },
+      kind: tool.definition.kind ?? 'function',
+      input: inputJson === undefined ? null : JSON.parse(inputJson),
+    };
+    const call = this.channel.call(Methods.delegateInvokeTool, params);
+    this.tools.set(callId, call);
+    const outcome = await call.outcome;
+    this.tools.delete(callId);
+    if (!outcome.ok) return outcome;
+    const value = outcome.value;
+    if (typeof value !== 'object' || value === null || !('result' in value)) {
+      return { ok: false, message: `the client answered ${callId} without a "result" field` };
+    }
+    return { ok: true, resultJson: JSON.stringify(value.result) ?? 'null' };
+  }
+
+  notify(text: string): void {
+    if (!this.accepting) return;
+    const params: DelegateNotifyParams = { ...this.identity, text };
+    const call = this.channel.call(Methods.delegateNotify, params);
+    this.notificationCalls.add(call);
+    const settled = call.outcome.then((outcome) => {
+      if (!outcome.ok) this.logger.debug(`notification of cell ${this.identity.cellId} failed: ${outcome.message}`);
+      this.notificationCalls.delete(call);
+      this.notifications.delete(settled);
+    });
+    this.notifications.add(settled);
+  }
+
+  /** The cell completed: its unanswered tool calls are cancelled; notifications may still finish. */
+  cancelTools(reason: string): void {
+    this.accepting = false;
+    for (const call of this.tools.values()) call.cancel(reason);
+    this.tools.clear();
+  }
+
+  /** The cell is being stopped: cancel everything. */
+  cancelAll(reason: string): void {
+    this.cancelTools(reason);
+    for (const call of this.notificationCalls) call.cancel(reason);
+  }
+
+  /** Resolves once every notification sent so far has been answered or cancelled. */
+  async notificationsSettled(): Promise<void> {
+    while (this.notifications.size > 0) await Promise.all(this.notifications);
+  }
+}

@@ -1,0 +1,21 @@
+/**
+ * What a cell needs from the host around it, so cells know nothing of JSON-RPC or sessions.
+ */
+import type { CellClosedParams, CellOutputParams } from '../../schemas/index.js';
+import type { Logger } from '../log.js';
+import type { Sandbox } from '../sandbox/api.js';
+import type { StoreView } from '../sessions/sessionStore.js';
+
+export interface CellHost {
+  readonly sandbox: Sandbox;
+  readonly logger: Logger;
+  /** Sends `cell/output` when the client asked for streaming; otherwise does nothing. */
+  streamOutput(params: CellOutputParams): void;
+  /** Sends `cell/closed`. */
+  cellClosed(params: CellClosedParams): void;
+  /** Runs `action` after every response already produced has been written. */
+  afterResponses(action: () => void): void;
+  commitStore(view: StoreView): void;
+  /** The cell's runtime is gone: its maxActiveCells slot is free. */
+  releaseActiveCell(): void;
+}

@@ -1,0 +1,34 @@
+/**
+ * The tools one execute enables, keyed by the name JavaScript sees: the qualified name
+ * (`namespace__name`, or `name`) with every character that is not valid in an identifier
+ * replaced by `_` (a leading digit too).
+ */
+import type { ToolDefinition } from '../../schemas/index.js';
+import { hostError } from '../errors.js';
+
+export interface EnabledTool {
+  jsName: string;
+  definition: ToolDefinition;
+}
+
+export function jsToolName(tool: Pick<ToolDefinition, 'name' | 'namespace'>): string {
+  const qualified = tool.namespace === undefined ? tool.name : `${tool.namespace}__${tool.name}`;
+  const body = qualified.replace(/[^A-Za-z0-9_$]/g, '_');
+  return /^[0-9]/.test(body) ? `_${body.slice(1)}` : body;
+}
+
+/** Throws InvalidParams when two tools share a JavaScript name. */
+export function buildToolSet(tools: readonly ToolDefinition[] = []): Map<string, EnabledTool> {
+  const byJsName = new Map<string, EnabledTool>();
+  for (const definition of tools) {
+    const jsName = jsToolName(definition);
+    const clash = byJsName.get(jsName);
+    if (clash !== undefined) throw hostError.duplicateToolName(jsName, qualifiedName(clash.definition), qualifiedName(definition));
+    byJsName.set(jsName, { jsName, definition });
+  }
+  return byJsName;
+}
+
+function qualifiedName(tool: ToolDefinition): string {
+  return tool.namespace === undefined ? tool.name : `${tool.namespace}__${tool.name}`;
+}

@@ -1,0 +1,59 @@
+/**
+ * A session's key-value store of JSON texts. A cell reads a snapshot taken when it starts and
+ * writes into its own view; the view is committed when the cell completes (also when it fails)
+ * and dropped when it is terminated. The committed map is replaced, never mutated, so a
+ * snapshot costs nothing.
+ */
+export class SessionStore {
+  private committed: ReadonlyMap<string, string> = new Map();
+  private committedBytes = 0;
+
+  constructor(private readonly maxBytes: number) {}
+
+  snapshot(): StoreView {
+    return new StoreView(this.committed, this.committedBytes, this.maxBytes);
+  }
+
+  /** Last writer wins per key. */
+  commit(view: StoreView): void {
+    if (view.writes.size === 0) return;
+    const next = new Map(this.committed);
+    for (const [key, json] of view.writes) {
+      const previous = next.get(key);
+      if (previous !== undefined) this.committedBytes -= entryBytes(key, previous);
+      next.set(key, json);
+      this.committedBytes += entryBytes(key, json);
+    }
+    this.committed = next;
+  }
+}
+
+export class StoreView {
+  readonly writes = new Map<string, string>();
+
+  constructor(
+    private readonly base: ReadonlyMap<string, string>,
+    private bytes: number,
+    private readonly maxBytes: number,
+  ) {}
+
+  load(key: string): string | undefined {
+    return this.writes.get(key) ?? this.base.get(key);
+  }
+
+  /** Returns the message to throw in the cell, or null when stored. */
+  store(key: string, json: string): string | null {
+    const previous = this.load(key);
+    const next = this.bytes - (previous === undefined ? 0 : entryBytes(key, previous)) + entryBytes(key, json);
+    if (next > this.maxBytes) {
+      return `store("${key}") would grow the session store to ${next} bytes, over its maxStoredBytes of ${this.maxBytes}; store less or open the session with a larger limit`;
+    }
+    this.bytes = next;
+    this.writes.set(key, json);
+    return null;
+  }
+}
+
+function entryBytes(key: string, json: string): number {
+  return Buffer.byteLength(key) + Buffer.byteLength(json);
+}

@@ -1,0 +1,117 @@
+/**
+ * The cell state machine in process, with a stub sandbox whose runtime stops only when the test
+ * says so: this makes overlapping terminates deterministic, which no timing over a real isolate can.
+ */
+import { expect } from 'chai';
+import { CancellationTokenSource } from 'vscode-jsonrpc/node';
+import type { CellClosedParams, CellResponse } from '../../schemas/index.js';
+import { Cell } from '../../server/cells/cell.js';
+import { CellDelegates } from '../../server/cells/cellDelegates.js';
+import { DelegateChannel } from '../../server/delegate/delegateChannel.js';
+import { silentLogger } from '../../server/log.js';
+import type { CellEvents, CellExit, CellRun, Sandbox } from '../../server/sandbox/api.js';
+import { SessionStore } from '../../server/sessions/sessionStore.js';
+import { DEFAULT_SESSION_LIMITS } from '../../schemas/index.js';
+
+class StubRun implements CellRun {
+  readonly done: Promise<CellExit>;
+  terminateCalls = 0;
+  private finish!: (exit: CellExit) => void;
+  constructor() {
+    this.done = new Promise((resolve) => (this.finish = resolve));
+  }
+  terminate(): void {
+    this.terminateCalls++;
+  }
+  exit(exit: CellExit): void {
+    this.finish(exit);
+  }
+}
+
+function harness() {
+  const run = new StubRun();
+  let events: CellEvents | undefined;
+  const sandbox: Sandbox = {
+    start: async (_program, cellEvents) => {
+      events = cellEvents;
+      return run;
+    },
+    dispose: () => {},
+  };
+  const closed: CellClosedParams[] = [];
+  const identity = { sessionId: 's', cellId: '1', toolCallId: null };
+  const channel = new DelegateChannel({ sendRequest: () => new Promise(() => {}) } as never, 10, silentLogger);
+  const cell = new Cell({
+    identity,
+    limits: { ...DEFAULT_SESSION_LIMITS },
+    storeView: new SessionStore(1000).snapshot(),
+    delegates: new CellDelegates(identity, new Map(), channel, 10, silentLogger),
+    host: {
+      sandbox,
+      logger: silentLogger,
+      streamOutput: () => {},
+      cellClosed: (params) => closed.push(params),
+      afterResponses: (action) => setImmediate(action),
+      commitStore: () => {},
+      releaseActiveCell: () => {},
+    },
+    onCollected: () => {},
+    onClosed: () => {},
+  });
+  const program = {
+    source: '',
+    language: 'javascript' as const,
+    filename: 'cell-1.js',
+    tools: [],
+    limits: { heapLimitMb: 8, cpuTimeLimitMs: 1000, wallTimeLimitMs: null, maxOutputBytes: 1000 },
+  };
+  return { cell, run, closed, program, events: () => events as CellEvents };
+}
+
+const tick = () => new Promise((resolve) => setImmediate(resolve));
+
+describe('Cell state machine', () => {
+  it('answers overlapping terminates and the observer with one outcome, and closes once', async () => {
+    const { cell, run, closed, program, events } = harness();
+    const first = await cell.execute(program, 0, undefined, new CancellationTokenSource().token, performance.now());
+    expect(first.status).to.equal('yielded');
+    events().output([{ type: 'text', text: 'late' }], 0);
+    const observing = cell.wait(60_000, undefined, new CancellationTokenSource().token, performance.now());
+    const a = cell.terminate(performance.now());
+    const b = cell.terminate(performance.now());
+    expect(run.terminateCalls).to.equal(1);
+    run.exit({ kind: 'terminated' });
+    const [ra, rb, ro] = await Promise.all([a, b, observing]);
+    for (const response of [ra, rb, ro] as CellResponse[]) {
+      expect(response).to.deep.include({ cellId: '1', status: 'terminated', error: null, items: [{ type: 'text', text: 'late' }] });
+    }
+    await tick();
+    expect(closed).to.deep.equal([{ sessionId: 's', cellId: '1', status: 'terminated', resultPending: false }]);
+  });
+
+  it('lets a completion that arrives during a terminate win', async () => {
+    const { cell, run, closed, program } = harness();
+    void cell.execute(program, 0, undefined, new CancellationTokenSource().token, performance.now()).catch(() => {});
+    await tick();
+    const terminating = cell.terminate(performance.now());
+    run.exit({ kind: 'completed', error: null });
+    expect((await terminating).status).to.equal('completed');
+    await tick();
+    expect(closed[0]).to.include({ status: 'completed', resultPending: false });
+  });
+
+  it('never runs an execute cancelled before it started', async () => {
+    const { cell, run, closed, program } = harness();
+    const source = new CancellationTokenSource();
+    source.cancel();
+    const error = await cell.execute(program, 0, undefined, source.token, performance.now()).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).to.have.property('code', -32800);
+    expect((error as { data: unknown }).data).to.deep.equal({ kind: 'RequestCancelled', cellId: '1' });
+    expect(run.terminateCalls).to.equal(0);
+    await tick();
+    expect(closed).to.deep.equal([{ sessionId: 's', cellId: '1', status: 'terminated', resultPending: false }]);
+  });
+});
