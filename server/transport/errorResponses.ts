@@ -35,6 +35,15 @@ export const transportError = {
       sizeData(messageBytes, maxMessageBytes),
     );
   },
+  /** Stands in for a client response that was too large to read, so its request fails. */
+  responseTooLarge(id: JsonRpcId, messageBytes: number, maxMessageBytes: number): ErrorResponse {
+    return errorResponse(
+      id,
+      'MessageTooLarge',
+      `The client's response of ${messageBytes} bytes exceeds maxMessageBytes (${maxMessageBytes}); it was skipped, so this call failed. Return less, or raise --max-message-bytes.`,
+      sizeData(messageBytes, maxMessageBytes),
+    );
+  },
   batchTooLarge(id: JsonRpcId | null, responseBytes: number, batchBytes: number, maxMessageBytes: number): ErrorResponse {
     return errorResponse(
       id,

@@ -8,11 +8,17 @@ import { FrameHeaderError } from './frameHeaderError.js';
 /** Largest header block (every header line plus the blank line) the parser accepts. */
 export const MAX_HEADER_BYTES = 8192;
 
+/** How much of a skipped body is kept to identify it. */
+export const OVERSIZE_HEAD_BYTES = 256;
+
 export interface FrameEvents {
   /** A complete body of at most `maxMessageBytes` bytes. */
   frame(body: Buffer): void;
-  /** A body of `byteLength` bytes over the limit; announced at its header, then skipped. */
-  oversize(byteLength: number): void;
+  /**
+   * A body of `byteLength` bytes over the limit, skipped unread except its first bytes (at most
+   * OVERSIZE_HEAD_BYTES), which are enough to tell whose response it was.
+   */
+  oversize(byteLength: number, head: Buffer): void;
   /** The header could not be parsed; the parser has stopped for good. */
   fatal(error: FrameHeaderError): void;
 }
@@ -21,7 +27,7 @@ type ParserState =
   // `matched` counts how much of the `\r\n\r\n` terminator the last bytes matched.
   | { kind: 'header'; matched: number }
   | { kind: 'body'; remaining: number; chunks: Buffer[]; length: number }
-  | { kind: 'skipping'; remaining: number }
+  | { kind: 'skipping'; remaining: number; length: number; head: Buffer; headLength: number }
   | { kind: 'failed' };
 
 const CR = 0x0d;
@@ -95,8 +101,7 @@ export class FrameParser {
       return;
     }
     if (length > this.maxMessageBytes) {
-      this.state = { kind: 'skipping', remaining: length };
-      this.events.oversize(length);
+      this.state = { kind: 'skipping', remaining: length, length, head: Buffer.allocUnsafe(OVERSIZE_HEAD_BYTES), headLength: 0 };
     } else if (length === 0) {
       this.state = { kind: 'header', matched: 0 };
       this.events.frame(Buffer.alloc(0));
@@ -120,8 +125,16 @@ export class FrameParser {
 
   private skipBody(chunk: Buffer, offset: number, state: Extract<ParserState, { kind: 'skipping' }>): number {
     const take = Math.min(state.remaining, chunk.length - offset);
+    const headWanted = Math.min(OVERSIZE_HEAD_BYTES - state.headLength, take);
+    const headWasFull = state.headLength === OVERSIZE_HEAD_BYTES;
+    if (headWanted > 0) state.headLength += chunk.copy(state.head, state.headLength, offset, offset + headWanted);
     state.remaining -= take;
-    if (state.remaining === 0) this.state = { kind: 'header', matched: 0 };
+    // Announce as soon as the head is known, so the reply does not wait for the whole body.
+    if (!headWasFull && state.headLength === OVERSIZE_HEAD_BYTES) this.events.oversize(state.length, state.head);
+    if (state.remaining === 0) {
+      this.state = { kind: 'header', matched: 0 };
+      if (state.headLength < OVERSIZE_HEAD_BYTES) this.events.oversize(state.length, state.head.subarray(0, state.headLength));
+    }
     return offset + take;
   }
 

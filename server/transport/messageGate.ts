@@ -43,9 +43,16 @@ export class MessageGate {
     else this.acceptSingle(value, forward);
   }
 
-  /** Answers a frame whose body was over `maxMessageBytes` (and was skipped unread). */
-  rejectOversize(byteLength: number): void {
-    this.options.writer.writeTransportReply(transportError.incomingTooLarge(byteLength, this.options.maxMessageBytes));
+  /**
+   * Answers a frame whose body was over `maxMessageBytes` (and was skipped unread). When its head
+   * shows it was the client's response to a pending host request, that request fails with
+   * -32031 too, so only the one delegate call fails instead of waiting forever.
+   */
+  rejectOversize(byteLength: number, head: Buffer, forward: DataCallback): void {
+    const { maxMessageBytes, outgoing, writer } = this.options;
+    writer.writeTransportReply(transportError.incomingTooLarge(byteLength, maxMessageBytes));
+    const id = responseIdOf(head);
+    if (id !== undefined && outgoing.settle(id)) forward(transportError.responseTooLarge(id, byteLength, maxMessageBytes));
   }
 
   private acceptSingle(value: unknown, forward: DataCallback): void {
@@ -110,4 +117,17 @@ export class MessageGate {
     this.options.logger.warn(`Ignored a response for unknown request id ${JSON.stringify(response.id)}.`);
     return false;
   }
+}
+
+/**
+ * The id of a response whose body starts `{"jsonrpc":"2.0","id":...` or `{"id":...` (the order
+ * vscode-jsonrpc and most encoders write), when the head names no method. Best effort: any other
+ * layout is treated as an unknown message.
+ */
+function responseIdOf(head: Buffer): JsonRpcId | undefined {
+  const text = head.toString('utf8');
+  if (/"method"\s*:/.test(text)) return undefined;
+  const match = /^\s*\{\s*(?:"jsonrpc"\s*:\s*"2\.0"\s*,\s*)?"id"\s*:\s*(-?\d+|"(?:[^"\\]|\\.)*")\s*,/.exec(text);
+  if (match === null || match[1] === undefined) return undefined;
+  return JSON.parse(match[1]) as JsonRpcId;
 }

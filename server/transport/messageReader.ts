@@ -40,7 +40,7 @@ export class HostMessageReader extends AbstractMessageReader implements MessageR
     const { gate } = this.options;
     const parser = new FrameParser(this.options.maxMessageBytes, {
       frame: (body) => gate.accept(body, callback),
-      oversize: (byteLength) => gate.rejectOversize(byteLength),
+      oversize: (byteLength, head) => gate.rejectOversize(byteLength, head, callback),
       fatal: (error) => this.fatal(error),
     });
     this.state = { kind: 'listening', parser };

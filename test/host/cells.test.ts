@@ -423,6 +423,24 @@ describe('cells: delegate calls (PROTOCOL.md section 6)', function () {
       ['--max-message-bytes', '4096'],
     ));
 
+  it('fails only the tool call whose response exceeds maxMessageBytes', () =>
+    withHost(
+      async (host) => {
+        await openSession(host);
+        host.delegate = (m) => ({ result: (m.params as any).input === 'big' ? 'x'.repeat(10_000) : 'small' });
+        const response = await execute(host, {
+          source: 'try { await tools.get("big") } catch (e) { text("failed: " + e.message) }\ntext(await tools.get("small"))',
+          tools: [{ name: 'get' }],
+        });
+        const [first, second] = texts(response);
+        expect(first).to.match(/^failed: The client's response of \d+ bytes exceeds maxMessageBytes \(4096\)/);
+        expect(second).to.equal('small');
+        const skipped = host.received.find((m: any) => m.error?.code === -32031) as Message;
+        expect(skipped.id).to.equal(null);
+      },
+      ['--max-message-bytes', '4096'],
+    ));
+
   it('sends notify as delegate/notify and completes after it is answered', () =>
     withHost(async (host) => {
       await openSession(host);

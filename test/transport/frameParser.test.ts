@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { FrameHeaderError } from '../../server/transport/frameHeaderError.js';
-import { FrameParser, MAX_HEADER_BYTES } from '../../server/transport/frameParser.js';
+import { FrameParser, OVERSIZE_HEAD_BYTES, MAX_HEADER_BYTES } from '../../server/transport/frameParser.js';
 import { frame } from './harness.js';
 
 type Event = { frame: string } | { oversize: number } | { fatal: FrameHeaderError };
@@ -91,10 +91,22 @@ describe('FrameParser', () => {
     const next = frame('"ok"');
     const all = Buffer.concat([big, next]);
     parser.push(all.subarray(0, 30));
-    expect(events).to.deep.equal([{ oversize: 102 }]);
+    // Announced once the body's head is known: here, at its end (it is shorter than the head).
+    expect(events).to.deep.equal([]);
     parser.push(all.subarray(30, 90));
     parser.push(all.subarray(90));
     expect(events).to.deep.equal([{ oversize: 102 }, { frame: '"ok"' }]);
+  });
+
+  it('announces a long oversize body once its head is known and hands that head over', () => {
+    const heads: string[] = [];
+    const parser = new FrameParser(8, { frame: () => {}, oversize: (_length, head) => heads.push(head.toString()), fatal: () => {} });
+    const body = `{"jsonrpc":"2.0","id":7,"result":"${'r'.repeat(1000)}"}`;
+    const bytes = frame(body);
+    parser.push(bytes.subarray(0, 300));
+    expect(heads).to.deep.equal([body.slice(0, OVERSIZE_HEAD_BYTES)]);
+    parser.push(bytes.subarray(300));
+    expect(heads).to.have.length(1);
   });
 
   it('skips an oversize body fed one byte at a time', () => {
