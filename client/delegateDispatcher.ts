@@ -1,0 +1,126 @@
+import { ResponseError, type CancellationToken } from 'vscode-jsonrpc/node';
+import {
+  ErrorCode,
+  Methods,
+  validateParams,
+  type CellOutputParams,
+  type DelegateInvokeToolParams,
+  type DelegateNotifyParams,
+  type MethodParams,
+} from '../schemas/index.js';
+import { ProtocolViolation, type CellTracker } from './cellTracker.js';
+import type { Delegate } from './types.js';
+
+/** Keeps the host's event-loop reference while work is in flight (see HostProcess.keepAlive). */
+export interface KeepAlive {
+  hold(): void;
+  release(): void;
+}
+
+/** Room for `{"jsonrpc":"2.0","id":<id>,"result":` and `}` around a response's result. */
+const RESPONSE_ENVELOPE_BYTES = 64;
+
+type HostRequestParams = DelegateInvokeToolParams | DelegateNotifyParams;
+
+/**
+ * Answers the host's requests and notifications on one connection: delegate calls run on the
+ * owning session's delegate with public ids and an AbortSignal; `cell/closed` and `cell/output`
+ * go through the cell tracker. Anything naming an unknown session or cell, or with params that
+ * break the schema, is a protocol violation.
+ */
+export class DelegateDispatcher {
+  constructor(
+    private readonly tracker: CellTracker,
+    private readonly maxMessageBytes: () => number,
+    private readonly onViolation: (violation: string) => void,
+    private readonly keepAlive: KeepAlive,
+  ) {}
+
+  async onRequest(method: string, params: unknown, token: CancellationToken): Promise<unknown> {
+    if (method === Methods.delegateInvokeTool) {
+      const call = this.violationGuard(() => this.checked(Methods.delegateInvokeTool, params));
+      const result = (await this.run(call, token, (delegate, args, signal) => delegate.invokeTool(args, signal))) ?? null;
+      return this.sized({ result });
+    }
+    if (method === Methods.delegateNotify) {
+      const note = this.violationGuard(() => this.checked(Methods.delegateNotify, params));
+      await this.run(note, token, (delegate, args, signal) => delegate.notify?.(args, signal));
+      return null;
+    }
+    throw new ResponseError(ErrorCode.MethodNotFound, `the client does not handle ${method}`, { kind: 'MethodNotFound' });
+  }
+
+  onNotification(method: string, params: unknown): void {
+    try {
+      if (method === Methods.cellClosed) this.tracker.hostClosed(this.checked(Methods.cellClosed, params));
+      else if (method === Methods.cellOutput) this.forwardOutput(this.checked(Methods.cellOutput, params));
+    } catch (error) {
+      if (!(error instanceof ProtocolViolation)) throw error;
+      this.onViolation(error.message);
+    }
+  }
+
+  private async run<P extends HostRequestParams>(
+    params: P,
+    token: CancellationToken,
+    invoke: (delegate: Delegate, params: P, signal: AbortSignal) => unknown,
+  ): Promise<unknown> {
+    const call = this.violationGuard(() => this.tracker.beginCall(params.sessionId, params.cellId));
+    const cancellation = token.onCancellationRequested(() => call.abort());
+    this.keepAlive.hold();
+    try {
+      return await invoke(call.session.delegate, { ...params, sessionId: call.session.id, cellId: call.cellId }, call.signal);
+    } catch (error) {
+      // The cell's promise rejects with exactly this message.
+      throw new ResponseError(ErrorCode.InternalError, error instanceof Error ? error.message : String(error), { kind: 'InternalError' });
+    } finally {
+      cancellation.dispose();
+      call.end();
+      this.keepAlive.release();
+    }
+  }
+
+  private forwardOutput(params: CellOutputParams): void {
+    const session = this.tracker.sessionForOutput(params.sessionId, params.cellId);
+    try {
+      session.delegate.cellOutput?.({ ...params, sessionId: session.id, cellId: session.publicCellId(params.cellId) });
+    } catch {
+      // A throwing output listener must not break the connection.
+    }
+  }
+
+  /** A result the host would refuse as too large becomes an error the cell sees instead. */
+  private sized(response: { result: unknown }): { result: unknown } {
+    let bytes: number;
+    try {
+      bytes = Buffer.byteLength(JSON.stringify(response)) + RESPONSE_ENVELOPE_BYTES;
+    } catch (error) {
+      throw new ResponseError(ErrorCode.InternalError, `tool result is not JSON: ${(error as Error).message}`, { kind: 'InternalError' });
+    }
+    const max = this.maxMessageBytes();
+    if (bytes > max) {
+      throw new ResponseError(ErrorCode.MessageTooLarge, `tool result of ${bytes} bytes exceeds the host's maxMessageBytes of ${max}`, {
+        kind: 'MessageTooLarge',
+      });
+    }
+    return response;
+  }
+
+  private checked<M extends keyof MethodParams>(method: M, params: unknown): MethodParams[M] {
+    const validation = validateParams(method, params);
+    if (validation.ok) return validation.value;
+    const detail = validation.errors.map((e) => `${e.path || '/'} ${e.message}`).join('; ');
+    throw new ProtocolViolation(`code-mode host sent invalid ${method} params: ${detail}`);
+  }
+
+  /** Runs `step`; a violation it throws is reported, then rethrown as an error response. */
+  private violationGuard<T>(step: () => T): T {
+    try {
+      return step();
+    } catch (error) {
+      if (!(error instanceof ProtocolViolation)) throw error;
+      this.onViolation(error.message);
+      throw new ResponseError(ErrorCode.InvalidRequest, error.message, { kind: 'InvalidRequest' });
+    }
+  }
+}

@@ -1,0 +1,389 @@
+import {
+  CancellationTokenSource,
+  createMessageConnection,
+  ErrorCodes,
+  ResponseError,
+  StreamMessageReader,
+  StreamMessageWriter,
+  type CancellationToken,
+  type MessageConnection,
+} from 'vscode-jsonrpc/node';
+import {
+  DEFAULT_HOST_LIMITS,
+  ErrorCode,
+  Methods,
+  validateResult,
+  type CellExecuteParams,
+  type CellResponse,
+  type CellWaitParams,
+  type CellYieldResult,
+  type HostLimits,
+  type MethodParams,
+  type MethodResults,
+  type SessionOpenParams,
+  type SessionOpenResult,
+} from '../schemas/index.js';
+import type { CallScope } from './cancellation.js';
+import { CellTracker, ProtocolViolation, type ExecuteTicket } from './cellTracker.js';
+import { DelegateDispatcher, type KeepAlive } from './delegateDispatcher.js';
+import { CodeModeError, HostLostError, MessageTooLargeError, ProtocolError, RpcError, SessionClosedError } from './errors.js';
+import type { HostCommand } from './hostCommand.js';
+import { describeExit, HostProcess, type ExitInfo } from './hostProcess.js';
+import type { BoundSession } from './types.js';
+import { WaitGate } from './waitGate.js';
+import { WireGuard } from './wireGuard.js';
+
+export interface ConnectionOptions {
+  command: HostCommand;
+  onStderr: ((line: string) => void) | undefined;
+  handshakeTimeoutMs: number;
+  /** Ask the host to stream `cell/output`. */
+  cellOutput: boolean;
+  /** Each step of `stop()`'s escalation. */
+  closeStepMs: number;
+}
+
+/** How a connection ended: its host was lost (with why), or the client closed it. */
+export type ConnectionEnd = { kind: 'lost'; reason: string } | { kind: 'closed' };
+
+type Phase = { kind: 'handshaking' } | { kind: 'ready' } | { kind: 'stopping' } | { kind: 'ended'; end: ConnectionEnd };
+
+/** Room for `{"jsonrpc":"2.0","id":<16 digits>,"method":"","params":}` around a request's params. */
+const REQUEST_ENVELOPE_BYTES = 64;
+
+/** vscode-jsonrpc's own codes for a request that got no answer because the transport failed. */
+const TRANSPORT_CODES = new Set<number>([ErrorCodes.MessageWriteError, ErrorCodes.PendingResponseRejected, ErrorCodes.ConnectionInactive]);
+
+/**
+ * One host child and the JSON-RPC connection to it, from spawn to reaping. Any loss (exit,
+ * signal, closed pipe, protocol violation, failed handshake) kills the child's group, and once it
+ * has exited: disposes the connection (which is what rejects vscode-jsonrpc's pending requests),
+ * fails every call in flight with HOST_LOST naming the exit status or the violation, aborts every
+ * delegate call and hands every live cell to durable cleanup. A connection is never revived.
+ */
+export class HostConnection implements KeepAlive {
+  /** Resolves once the child has exited and everything above was done. */
+  readonly ended: Promise<ConnectionEnd>;
+  private phase: Phase = { kind: 'handshaking' };
+  private violation: string | undefined;
+  private limits: HostLimits | undefined;
+  private holds = 0;
+  private readonly process: HostProcess;
+  private readonly rpc: MessageConnection;
+  private readonly tracker = new CellTracker();
+  private readonly waitGate = new WaitGate();
+
+  /** Spawns a host and completes the handshake; a failed start leaves no child behind. */
+  static async start(options: ConnectionOptions): Promise<HostConnection> {
+    const connection = new HostConnection(options);
+    await connection.handshake(options);
+    return connection;
+  }
+
+  private constructor(options: ConnectionOptions) {
+    this.process = new HostProcess(options.command, options.onStderr);
+    const guard = new WireGuard((violation) => this.detectLoss(violation));
+    const reader = guard.guardReader(new StreamMessageReader(this.process.stdout));
+    const writer = guard.guardWriter(new StreamMessageWriter(this.process.stdin));
+    this.rpc = createMessageConnection(reader, writer);
+    const dispatcher = new DelegateDispatcher(this.tracker, () => this.maxMessageBytes, (violation) => this.detectLoss(violation), this);
+    this.rpc.onRequest((method, params, token) => dispatcher.onRequest(method, params, token));
+    this.rpc.onNotification((method, params) => dispatcher.onNotification(method, params));
+    // Write errors and the end of stdout mean the host is going; its exit status says why.
+    this.rpc.onError(() => this.detectLoss());
+    this.rpc.onClose(() => this.detectLoss());
+    this.rpc.listen();
+    this.ended = this.process.exited.then((info) => this.finish(info));
+  }
+
+  /** The host's process id while it runs. */
+  get pid(): number | undefined {
+    return this.process.pid;
+  }
+
+  /** Ready for calls: handshake done, not stopping, not lost. */
+  get isReady(): boolean {
+    return this.phase.kind === 'ready';
+  }
+
+  get maxMessageBytes(): number {
+    return (this.limits ?? DEFAULT_HOST_LIMITS).maxMessageBytes;
+  }
+
+  openSession(params: SessionOpenParams): Promise<SessionOpenResult> {
+    return this.call(Methods.sessionOpen, params);
+  }
+
+  /** Starts routing the host session's cells and delegate calls to `session`. */
+  attach(session: BoundSession): void {
+    this.tracker.attach(session);
+  }
+
+  /**
+   * Closes a host session and stops tracking it. Never rejects: a lost host closes every cell by
+   * itself, and a host that no longer knows the session has no cells left in it.
+   */
+  async closeSession(hostSessionId: string): Promise<void> {
+    try {
+      await this.call(Methods.sessionClose, { sessionId: hostSessionId });
+    } catch (error) {
+      // ShuttingDown: another close or the host's shutdown reports the cells; anything else
+      // but an RPC error is a loss, whose cleanup reports them.
+      if (!(error instanceof RpcError) || error.rpcCode === ErrorCode.ShuttingDown) return;
+    }
+    this.tracker.detach(hostSessionId);
+  }
+
+  /**
+   * `cell/execute`. An abort sends `$/cancelRequest` and rejects at once; if the host started the
+   * cell anyway, it is terminated so that no cell runs unobserved by mistake.
+   */
+  async execute(params: CellExecuteParams, scope: CallScope): Promise<CellResponse> {
+    // Checked here too: an abort that already happened fires no listener, so nothing would cancel.
+    scope.throwIfAborted();
+    this.checkRequest(Methods.cellExecute, params);
+    const ticket = this.tracker.executeSent(params.sessionId);
+    const answered = this.observe(scope, (token) =>
+      this.send(Methods.cellExecute, params, token).then(
+        (response) => {
+          this.settleExecute(ticket, response.cellId);
+          return response;
+        },
+        (error: unknown) => {
+          this.settleExecute(ticket, cancelledCellId(error));
+          throw error;
+        },
+      ),
+    );
+    try {
+      return await scope.race(answered);
+    } catch (error) {
+      if (error === scope.reason) void this.terminateAbandoned(params.sessionId, answered);
+      throw error;
+    }
+  }
+
+  /**
+   * `cell/wait`. An abort sends `$/cancelRequest` and rejects at once; the next wait on the cell
+   * is held back until the host has answered the cancelled one.
+   */
+  async wait(params: CellWaitParams, scope: CallScope): Promise<CellResponse> {
+    const key = `${params.sessionId}\n${params.cellId}`;
+    await this.waitGate.clear(key, scope);
+    scope.throwIfAborted();
+    this.checkRequest(Methods.cellWait, params);
+    const answered = this.observe(scope, (token) =>
+      this.send(Methods.cellWait, params, token).then((response) => this.sameCell(Methods.cellWait, params.cellId, response)),
+    );
+    try {
+      return await scope.race(answered);
+    } catch (error) {
+      if (error === scope.reason) this.waitGate.retire(key, answered);
+      throw error;
+    }
+  }
+
+  /** `cell/terminate`: never cancelled on the wire. */
+  async terminate(hostSessionId: string, cellId: string): Promise<CellResponse> {
+    const response = await this.call(Methods.cellTerminate, { sessionId: hostSessionId, cellId });
+    return this.sameCell(Methods.cellTerminate, cellId, response);
+  }
+
+  yield(hostSessionId: string, cellId: string): Promise<CellYieldResult> {
+    return this.call(Methods.cellYield, { sessionId: hostSessionId, cellId });
+  }
+
+  /** Kills the host as lost, with `reason`; used when a caller detects a violation. */
+  fail(reason: string): ProtocolError {
+    this.detectLoss(reason);
+    return new ProtocolError(reason);
+  }
+
+  /**
+   * Stops the host for good: `shutdown` (the host closes every cell and reports it first), `exit`,
+   * then stdin EOF, SIGTERM and SIGKILL, each after `closeStepMs`.
+   */
+  async stop(closeStepMs: number): Promise<void> {
+    // Held for good: the escalation timers are unref'd, so the child must keep the loop alive.
+    this.hold();
+    if (this.phase.kind === 'ready') {
+      // Sent before the phase changes, since a stopping connection refuses new requests.
+      const reply = this.call(Methods.shutdown, undefined);
+      this.phase = { kind: 'stopping' };
+      await settledWithin(reply, closeStepMs);
+      await settledWithin(this.notifyExit(), closeStepMs);
+    } else if (this.phase.kind === 'handshaking') {
+      this.phase = { kind: 'stopping' };
+    }
+    await this.process.stop(closeStepMs);
+    await this.ended;
+  }
+
+  hold(): void {
+    if (this.holds++ === 0) this.process.keepAlive(true);
+  }
+
+  release(): void {
+    if (--this.holds === 0) this.process.keepAlive(false);
+  }
+
+  private async handshake(options: ConnectionOptions): Promise<void> {
+    this.hold();
+    const timer = setTimeout(
+      () => this.detectLoss(`code-mode host did not answer initialize within ${options.handshakeTimeoutMs} ms`),
+      options.handshakeTimeoutMs,
+    );
+    try {
+      const result = await this.call(Methods.initialize, {
+        protocolVersion: 1,
+        clientInfo: { name: 'codemode-host client' },
+        capabilities: { cellOutput: options.cellOutput },
+      });
+      this.limits = result.limits;
+      await this.rpc.sendNotification(Methods.initialized, {});
+      if (this.phase.kind === 'handshaking') this.phase = { kind: 'ready' };
+    } catch (error) {
+      // Whatever failed, a half-started child must not survive it.
+      this.detectLoss();
+      const end = await this.ended;
+      throw error instanceof CodeModeError ? error : endError(end);
+    } finally {
+      clearTimeout(timer);
+      this.release();
+    }
+  }
+
+  /** Sends an observing request whose token is cancelled when `scope` aborts. */
+  private observe<T>(scope: CallScope, send: (token: CancellationToken) => Promise<T>): Promise<T> {
+    const tokens = new CancellationTokenSource();
+    const cancel = () => tokens.cancel();
+    scope.signal.addEventListener('abort', cancel, { once: true });
+    return send(tokens.token).finally(() => {
+      scope.signal.removeEventListener('abort', cancel);
+      tokens.dispose();
+    });
+  }
+
+  private async call<M extends keyof MethodResults>(method: M, params: MethodParams[M] | undefined): Promise<MethodResults[M]> {
+    this.checkRequest(method, params);
+    return this.send(method, params, undefined);
+  }
+
+  /** Refuses a request on a connection that cannot take it, or one too large to send. */
+  private checkRequest(method: string, params: unknown): void {
+    if (this.phase.kind === 'ended') throw endError(this.phase.end);
+    if (this.phase.kind === 'stopping') throw new SessionClosedError('The client');
+    const bytes = Buffer.byteLength(JSON.stringify(params ?? null)) + Buffer.byteLength(method) + REQUEST_ENVELOPE_BYTES;
+    if (bytes > this.maxMessageBytes) throw new MessageTooLargeError(method, bytes, this.maxMessageBytes);
+  }
+
+  /** Sends a checked request and validates its result; a result that breaks the schema is a violation. */
+  private async send<M extends keyof MethodResults>(
+    method: M,
+    params: MethodParams[M] | undefined,
+    token: CancellationToken | undefined,
+  ): Promise<MethodResults[M]> {
+    const args: unknown[] = params === undefined ? [] : [params];
+    if (token !== undefined) args.push(token);
+    this.hold();
+    let result: unknown;
+    try {
+      result = await this.rpc.sendRequest(method, ...args);
+    } catch (error) {
+      throw await this.translate(error);
+    } finally {
+      this.release();
+    }
+    const validation = validateResult(method, result);
+    if (validation.ok) return validation.value;
+    const detail = validation.errors.map((e) => `${e.path || '/'} ${e.message}`).join('; ');
+    throw this.fail(`code-mode host sent an invalid ${method} result: ${detail}`);
+  }
+
+  /** An error response stays the host's; a request that never got one fails with the loss. */
+  private async translate(error: unknown): Promise<Error> {
+    if (error instanceof ResponseError && !TRANSPORT_CODES.has(error.code)) {
+      return new RpcError(error.code, error.message, error.data);
+    }
+    // Wait for the exit, so the error names the exit status rather than the broken pipe.
+    this.detectLoss();
+    return endError(await this.ended);
+  }
+
+  private settleExecute(ticket: ExecuteTicket, cellId: string | undefined): void {
+    try {
+      this.tracker.executeAnswered(ticket, cellId);
+    } catch (error) {
+      if (error instanceof ProtocolViolation) throw this.fail(error.message);
+      throw error;
+    }
+  }
+
+  private sameCell(method: string, cellId: string, response: CellResponse): CellResponse {
+    if (response.cellId === cellId) return response;
+    throw this.fail(`code-mode host answered ${method} for cell ${cellId} with cell ${response.cellId}`);
+  }
+
+  private async terminateAbandoned(hostSessionId: string, answered: Promise<CellResponse>): Promise<void> {
+    let cellId: string | undefined;
+    try {
+      const response = await answered;
+      if (response.status === 'yielded') cellId = response.cellId;
+    } catch (error) {
+      cellId = cancelledCellId(error);
+    }
+    if (cellId === undefined || !this.isReady) return;
+    await this.terminate(hostSessionId, cellId).catch(() => undefined);
+  }
+
+  private async notifyExit(): Promise<void> {
+    try {
+      await this.rpc.sendNotification(Methods.exit);
+    } catch {
+      // The host is already gone; stop() takes it from here.
+    }
+  }
+
+  /** Starts the end of this connection: kill the group and let `finish` run on exit. */
+  private detectLoss(violation?: string): void {
+    if (this.phase.kind === 'ended') return;
+    if (violation !== undefined) this.violation ??= violation;
+    // While stopping, the escalation in stop() decides when to kill.
+    if (this.phase.kind === 'stopping' && violation === undefined) return;
+    this.process.kill();
+  }
+
+  private finish(info: ExitInfo): ConnectionEnd {
+    const end: ConnectionEnd = this.phase.kind === 'stopping' ? { kind: 'closed' } : { kind: 'lost', reason: this.lossReason(info) };
+    this.phase = { kind: 'ended', end };
+    // vscode-jsonrpc rejects pending requests only on dispose, not when the stream closes.
+    this.rpc.dispose();
+    this.tracker.failAll();
+    return end;
+  }
+
+  private lossReason(info: ExitInfo): string {
+    if (this.violation !== undefined) return this.violation;
+    const during = this.phase.kind === 'handshaking' && info.kind === 'exited' ? ' during the handshake' : '';
+    const crashed = info.kind === 'exited' && info.code !== null && info.code !== 0;
+    const stderr = this.process.stderrText();
+    return `code-mode host ${describeExit(info)}${during}${crashed && stderr !== '' ? ` (stderr: ${stderr})` : ''}`;
+  }
+}
+
+function endError(end: ConnectionEnd): Error {
+  return end.kind === 'lost' ? new HostLostError(end.reason) : new SessionClosedError('The client');
+}
+
+/** The cell a cancelled execute had started anyway (PROTOCOL.md: RequestCancelled, `data.cellId`). */
+function cancelledCellId(error: unknown): string | undefined {
+  if (!(error instanceof RpcError) || error.rpcCode !== ErrorCode.RequestCancelled) return undefined;
+  const cellId = (error.data as { cellId?: unknown } | null | undefined)?.cellId;
+  return typeof cellId === 'string' ? cellId : undefined;
+}
+
+async function settledWithin(work: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([work.catch(() => undefined), new Promise((resolve) => (timer = setTimeout(resolve, ms).unref()))]);
+  clearTimeout(timer);
+}

@@ -1,0 +1,36 @@
+/**
+ * The package's main export: a process-owned code-mode client (see docs and CLIENT.md).
+ */
+export { CodeModeClient } from './codeModeClient.js';
+export { CodeModeSession } from './session.js';
+export {
+  AbortedError,
+  CodeModeError,
+  HostLostError,
+  HostReplacedError,
+  HostUnavailableError,
+  MessageTooLargeError,
+  ProtocolError,
+  RpcError,
+  SessionClosedError,
+  StaleCellError,
+  TimeoutError,
+} from './errors.js';
+export type { CodeModeErrorCode } from './errors.js';
+export type { CallOptions } from './cancellation.js';
+export type { HostLimitOptions } from './hostCommand.js';
+export type {
+  CellCloseStatus,
+  CellClosedEvent,
+  CellOutputEvent,
+  CodeModeClientOptions,
+  Delegate,
+  ExecuteRequest,
+  Notification,
+  OpenSessionOptions,
+  RestartOptions,
+  SessionDelegate,
+  ToolCall,
+  WaitRequest,
+} from './types.js';
+export type { CellResponse, CellStatus, CellYieldResult, ContentItem, EffectiveSessionLimits, SessionLimits, ToolDefinition } from '../schemas/index.js';
