@@ -72,7 +72,7 @@ export const schemasById: Readonly<Record<string, object>> = {
         "$ref": "urn:codemode-host:defs#/$defs/SessionId"
       },
       "source": {
-        "description": "Evaluated as an ES module, so top-level await works.",
+        "description": "Runs as the body of a strict async function, so top-level await works; an import fails the cell (docs/protocol.md, deviation 1).",
         "type": "string"
       },
       "language": {

@@ -266,7 +266,7 @@ export interface CellClosedParams {
 export interface CellExecuteParams {
   sessionId: SessionId;
   /**
-   * Evaluated as an ES module, so top-level await works.
+   * Runs as the body of a strict async function, so top-level await works; an import fails the cell (docs/protocol.md, deviation 1).
    */
   source: string;
   language?: Language;
