@@ -1,5 +1,4 @@
 import {
-  CancellationTokenSource,
   createMessageConnection,
   ErrorCodes,
   ResponseError,
@@ -13,24 +12,19 @@ import {
   ErrorCode,
   Methods,
   validateResult,
-  type CellExecuteParams,
-  type CellResponse,
-  type CellWaitParams,
-  type CellYieldResult,
   type HostLimits,
   type MethodParams,
   type MethodResults,
   type SessionOpenParams,
   type SessionOpenResult,
 } from '../schemas/index.js';
-import type { CallScope } from './cancellation.js';
-import { CellTracker, ProtocolViolation, type ExecuteTicket } from './cellTracker.js';
+import { CellRequests, type RequestChannel } from './cellRequests.js';
+import { CellTracker } from './cellTracker.js';
 import { DelegateDispatcher, type KeepAlive } from './delegateDispatcher.js';
 import { CodeModeError, HostLostError, MessageTooLargeError, ProtocolError, RpcError, SessionClosedError } from './errors.js';
 import type { HostCommand } from './hostCommand.js';
 import { describeExit, HostProcess, type ExitInfo } from './hostProcess.js';
 import type { BoundSession } from './types.js';
-import { WaitGate } from './waitGate.js';
 import { WireGuard } from './wireGuard.js';
 
 export interface ConnectionOptions {
@@ -61,9 +55,11 @@ const TRANSPORT_CODES = new Set<number>([ErrorCodes.MessageWriteError, ErrorCode
  * fails every call in flight with HOST_LOST naming the exit status or the violation, aborts every
  * delegate call and hands every live cell to durable cleanup. A connection is never revived.
  */
-export class HostConnection implements KeepAlive {
+export class HostConnection implements KeepAlive, RequestChannel {
   /** Resolves once the child has exited and everything above was done. */
   readonly ended: Promise<ConnectionEnd>;
+  /** execute, wait, terminate and yield on this connection. */
+  readonly cells: CellRequests;
   private phase: Phase = { kind: 'handshaking' };
   private violation: string | undefined;
   private limits: HostLimits | undefined;
@@ -71,7 +67,6 @@ export class HostConnection implements KeepAlive {
   private readonly process: HostProcess;
   private readonly rpc: MessageConnection;
   private readonly tracker = new CellTracker();
-  private readonly waitGate = new WaitGate();
 
   /** Spawns a host and completes the handshake; a failed start leaves no child behind. */
   static async start(options: ConnectionOptions): Promise<HostConnection> {
@@ -93,6 +88,7 @@ export class HostConnection implements KeepAlive {
     this.rpc.onError(() => this.detectLoss());
     this.rpc.onClose(() => this.detectLoss());
     this.rpc.listen();
+    this.cells = new CellRequests(this, this.tracker);
     this.ended = this.process.exited.then((info) => this.finish(info));
   }
 
@@ -132,65 +128,6 @@ export class HostConnection implements KeepAlive {
       if (!(error instanceof RpcError) || error.rpcCode === ErrorCode.ShuttingDown) return;
     }
     this.tracker.detach(hostSessionId);
-  }
-
-  /**
-   * `cell/execute`. An abort sends `$/cancelRequest` and rejects at once; if the host started the
-   * cell anyway, it is terminated so that no cell runs unobserved by mistake.
-   */
-  async execute(params: CellExecuteParams, scope: CallScope): Promise<CellResponse> {
-    // Checked here too: an abort that already happened fires no listener, so nothing would cancel.
-    scope.throwIfAborted();
-    this.checkRequest(Methods.cellExecute, params);
-    const ticket = this.tracker.executeSent(params.sessionId);
-    const answered = this.observe(scope, (token) =>
-      this.send(Methods.cellExecute, params, token).then(
-        (response) => {
-          this.settleExecute(ticket, response.cellId);
-          return response;
-        },
-        (error: unknown) => {
-          this.settleExecute(ticket, cancelledCellId(error));
-          throw error;
-        },
-      ),
-    );
-    try {
-      return await scope.race(answered);
-    } catch (error) {
-      if (error === scope.reason) void this.terminateAbandoned(params.sessionId, answered);
-      throw error;
-    }
-  }
-
-  /**
-   * `cell/wait`. An abort sends `$/cancelRequest` and rejects at once; the next wait on the cell
-   * is held back until the host has answered the cancelled one.
-   */
-  async wait(params: CellWaitParams, scope: CallScope): Promise<CellResponse> {
-    const key = `${params.sessionId}\n${params.cellId}`;
-    await this.waitGate.clear(key, scope);
-    scope.throwIfAborted();
-    this.checkRequest(Methods.cellWait, params);
-    const answered = this.observe(scope, (token) =>
-      this.send(Methods.cellWait, params, token).then((response) => this.sameCell(Methods.cellWait, params.cellId, response)),
-    );
-    try {
-      return await scope.race(answered);
-    } catch (error) {
-      if (error === scope.reason) this.waitGate.retire(key, answered);
-      throw error;
-    }
-  }
-
-  /** `cell/terminate`: never cancelled on the wire. */
-  async terminate(hostSessionId: string, cellId: string): Promise<CellResponse> {
-    const response = await this.call(Methods.cellTerminate, { sessionId: hostSessionId, cellId });
-    return this.sameCell(Methods.cellTerminate, cellId, response);
-  }
-
-  yield(hostSessionId: string, cellId: string): Promise<CellYieldResult> {
-    return this.call(Methods.cellYield, { sessionId: hostSessionId, cellId });
   }
 
   /** Kills the host as lost, with `reason`; used when a caller detects a violation. */
@@ -253,24 +190,13 @@ export class HostConnection implements KeepAlive {
     }
   }
 
-  /** Sends an observing request whose token is cancelled when `scope` aborts. */
-  private observe<T>(scope: CallScope, send: (token: CancellationToken) => Promise<T>): Promise<T> {
-    const tokens = new CancellationTokenSource();
-    const cancel = () => tokens.cancel();
-    scope.signal.addEventListener('abort', cancel, { once: true });
-    return send(tokens.token).finally(() => {
-      scope.signal.removeEventListener('abort', cancel);
-      tokens.dispose();
-    });
-  }
-
   private async call<M extends keyof MethodResults>(method: M, params: MethodParams[M] | undefined): Promise<MethodResults[M]> {
     this.checkRequest(method, params);
     return this.send(method, params, undefined);
   }
 
   /** Refuses a request on a connection that cannot take it, or one too large to send. */
-  private checkRequest(method: string, params: unknown): void {
+  checkRequest(method: string, params: unknown): void {
     if (this.phase.kind === 'ended') throw endError(this.phase.end);
     if (this.phase.kind === 'stopping') throw new SessionClosedError('The client');
     const bytes = Buffer.byteLength(JSON.stringify(params ?? null)) + Buffer.byteLength(method) + REQUEST_ENVELOPE_BYTES;
@@ -278,7 +204,7 @@ export class HostConnection implements KeepAlive {
   }
 
   /** Sends a checked request and validates its result; a result that breaks the schema is a violation. */
-  private async send<M extends keyof MethodResults>(
+  async send<M extends keyof MethodResults>(
     method: M,
     params: MethodParams[M] | undefined,
     token: CancellationToken | undefined,
@@ -308,32 +234,6 @@ export class HostConnection implements KeepAlive {
     // Wait for the exit, so the error names the exit status rather than the broken pipe.
     this.detectLoss();
     return endError(await this.ended);
-  }
-
-  private settleExecute(ticket: ExecuteTicket, cellId: string | undefined): void {
-    try {
-      this.tracker.executeAnswered(ticket, cellId);
-    } catch (error) {
-      if (error instanceof ProtocolViolation) throw this.fail(error.message);
-      throw error;
-    }
-  }
-
-  private sameCell(method: string, cellId: string, response: CellResponse): CellResponse {
-    if (response.cellId === cellId) return response;
-    throw this.fail(`code-mode host answered ${method} for cell ${cellId} with cell ${response.cellId}`);
-  }
-
-  private async terminateAbandoned(hostSessionId: string, answered: Promise<CellResponse>): Promise<void> {
-    let cellId: string | undefined;
-    try {
-      const response = await answered;
-      if (response.status === 'yielded') cellId = response.cellId;
-    } catch (error) {
-      cellId = cancelledCellId(error);
-    }
-    if (cellId === undefined || !this.isReady) return;
-    await this.terminate(hostSessionId, cellId).catch(() => undefined);
   }
 
   private async notifyExit(): Promise<void> {
@@ -373,13 +273,6 @@ export class HostConnection implements KeepAlive {
 
 function endError(end: ConnectionEnd): Error {
   return end.kind === 'lost' ? new HostLostError(end.reason) : new SessionClosedError('The client');
-}
-
-/** The cell a cancelled execute had started anyway (PROTOCOL.md: RequestCancelled, `data.cellId`). */
-function cancelledCellId(error: unknown): string | undefined {
-  if (!(error instanceof RpcError) || error.rpcCode !== ErrorCode.RequestCancelled) return undefined;
-  const cellId = (error.data as { cellId?: unknown } | null | undefined)?.cellId;
-  return typeof cellId === 'string' ? cellId : undefined;
 }
 
 async function settledWithin(work: Promise<unknown>, ms: number): Promise<void> {

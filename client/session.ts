@@ -72,7 +72,7 @@ export class CodeModeSession {
   execute(request: ExecuteRequest, options?: CallOptions): Promise<CellResponse> {
     return withScope(`execute in session ${this.id}`, options, async (scope) => {
       const binding = await this.bind(scope, { kind: 'work' });
-      const response = await binding.connection.execute({ ...request, sessionId: binding.hostSessionId }, scope);
+      const response = await binding.connection.cells.execute({ ...request, sessionId: binding.hostSessionId }, scope);
       return publicResponse(binding, response);
     });
   }
@@ -82,7 +82,7 @@ export class CodeModeSession {
     return withScope(`wait on cell ${cellId}`, options, async (scope) => {
       const binding = await this.bind(scope, { kind: 'work' });
       const params = { ...request, sessionId: binding.hostSessionId, cellId: hostIdOf(binding, cellId) };
-      return publicResponse(binding, await binding.connection.wait(params, scope));
+      return publicResponse(binding, await binding.connection.cells.wait(params, scope));
     });
   }
 
@@ -90,7 +90,7 @@ export class CodeModeSession {
   terminate(cellId: string, options?: CallOptions): Promise<CellResponse> {
     return withScope(`terminate of cell ${cellId}`, options, async (scope) => {
       const binding = await this.bind(scope, { kind: 'control', cellId });
-      const response = binding.connection.terminate(binding.hostSessionId, hostIdOf(binding, cellId));
+      const response = binding.connection.cells.terminate(binding.hostSessionId, hostIdOf(binding, cellId));
       return publicResponse(binding, await scope.race(response));
     });
   }
@@ -99,7 +99,7 @@ export class CodeModeSession {
   yield(cellId: string, options?: CallOptions): Promise<CellYieldResult> {
     return withScope(`yield of cell ${cellId}`, options, async (scope) => {
       const binding = await this.bind(scope, { kind: 'control', cellId });
-      return scope.race(binding.connection.yield(binding.hostSessionId, hostIdOf(binding, cellId)));
+      return scope.race(binding.connection.cells.yield(binding.hostSessionId, hostIdOf(binding, cellId)));
     });
   }
 

@@ -127,6 +127,37 @@ describe('CodeModeClient against misbehaving hosts', function () {
     });
   }
 
+  it('holds a new wait back until the host answered the aborted one, so it never gets CellBusy', async () => {
+    const c = start(fakeHost('slowCancel'));
+    const session = await c.openSession();
+    await session.execute({ source: 'yield_control()' });
+    const controller = new AbortController();
+    const aborted = rejectsWith(session.wait('1', { yieldTimeMs: 60_000 }, { signal: controller.signal }), 'ABORTED');
+    await sleep(50);
+    controller.abort();
+    await aborted;
+    const started = Date.now();
+    expect(await session.wait('1', { yieldTimeMs: 10 })).to.deep.include({ cellId: '1', status: 'yielded' });
+    // The host answers the cancelled wait 300 ms after the cancel; only then is the new wait sent.
+    expect(Date.now() - started).to.be.at.least(250);
+    expect(log.lines).to.not.include('answered CellBusy');
+  });
+
+  it('fails a held-back wait whose own caller gave up with ABORTED, without sending it', async () => {
+    const c = start(fakeHost('slowCancel'));
+    const session = await c.openSession();
+    await session.execute({ source: 'yield_control()' });
+    const controller = new AbortController();
+    const aborted = rejectsWith(session.wait('1', { yieldTimeMs: 60_000 }, { signal: controller.signal }), 'ABORTED');
+    await sleep(50);
+    controller.abort();
+    await aborted;
+    await rejectsWith(session.wait('1', { yieldTimeMs: 10 }, { timeoutMs: 100 }), 'TIMEOUT');
+    await sleep(300);
+    expect(await session.wait('1', { yieldTimeMs: 10 })).to.deep.include({ cellId: '1', status: 'yielded' });
+    expect(log.lines).to.not.include('answered CellBusy');
+  });
+
   it('stops restarting after more than maxRestarts losses, until restart()', async () => {
     const c = start(fakeHost('exitsDuringHandshake'), { restart: { maxRestarts: 2, windowMs: 60_000 } });
     for (let attempt = 0; attempt < 3; attempt++) await rejectsWith(c.openSession(), 'HOST_LOST');

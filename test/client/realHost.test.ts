@@ -78,6 +78,23 @@ describe('CodeModeClient with the real host', function () {
     expect(log.lines.some((line) => line.includes('ready')), 'the host logged through onStderr').to.equal(true);
   });
 
+  it('keeps concurrent cells and their tool calls apart', async () => {
+    const session = await start().openSession();
+    const results = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => session.execute({ source: `text(await tools.add({a: ${i}, b: 100}))`, tools: [{ name: 'add' }] })),
+    );
+    const textOf = (cellId: string) => results.find((result) => result.cellId === cellId)?.items;
+    results.forEach((result, i) => expect(result.items).to.deep.equal([{ type: 'text', text: String(i + 100) }]));
+    expect(results.map((result) => Number(result.cellId)).sort((x, y) => x - y)).to.deep.equal([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    for (const call of delegate.calls) {
+      expect(textOf(call.cellId), `the tool call of cell ${call.cellId}`).to.deep.equal([{ type: 'text', text: String((call.input as { a: number }).a + 100) }]);
+    }
+    await session.close();
+    expect(delegate.closed.map((event) => event.cellId).sort()).to.deep.equal(results.map((result) => result.cellId).sort());
+    expect(new Set(delegate.closed.map((event) => event.status))).to.deep.equal(new Set(['completed']));
+    hostPid();
+  });
+
   it('rejects the tool promise in the cell with the message of a delegate that throws', async () => {
     const session = await start().openSession();
     const result = await session.execute({

@@ -1,0 +1,145 @@
+import { CancellationTokenSource, type CancellationToken } from 'vscode-jsonrpc/node';
+import {
+  ErrorCode,
+  Methods,
+  type CellExecuteParams,
+  type CellResponse,
+  type CellWaitParams,
+  type CellYieldResult,
+  type MethodParams,
+  type MethodResults,
+} from '../schemas/index.js';
+import type { CallScope } from './cancellation.js';
+import { ProtocolViolation, type CellTracker, type ExecuteTicket } from './cellTracker.js';
+import { RpcError, type ProtocolError } from './errors.js';
+import { WaitGate } from './waitGate.js';
+
+/** What cell requests need from their connection. */
+export interface RequestChannel {
+  readonly isReady: boolean;
+  /** Refuses a request the connection cannot take, or one too large to send. */
+  checkRequest(method: string, params: unknown): void;
+  /** Sends a checked request; resolves with its validated result. */
+  send<M extends keyof MethodResults>(method: M, params: MethodParams[M], token: CancellationToken | undefined): Promise<MethodResults[M]>;
+  /** Kills the host for a protocol violation; returns the error for the call that saw it. */
+  fail(violation: string): ProtocolError;
+}
+
+/**
+ * The cell requests of one connection, with their cancellation rules (CLIENT.md rule 7) and the
+ * checks that a response names the right cell.
+ */
+export class CellRequests {
+  private readonly waitGate = new WaitGate();
+
+  constructor(
+    private readonly channel: RequestChannel,
+    private readonly tracker: CellTracker,
+  ) {}
+
+  /**
+   * `cell/execute`. An abort sends `$/cancelRequest` and rejects at once; if the host started the
+   * cell anyway, it is terminated so that no cell runs unobserved by mistake.
+   */
+  async execute(params: CellExecuteParams, scope: CallScope): Promise<CellResponse> {
+    // Checked here too: an abort that already happened fires no listener, so nothing would cancel.
+    scope.throwIfAborted();
+    this.channel.checkRequest(Methods.cellExecute, params);
+    const ticket = this.tracker.executeSent(params.sessionId);
+    const answered = observe(scope, (token) =>
+      this.channel.send(Methods.cellExecute, params, token).then(
+        (response) => {
+          this.settleExecute(ticket, response.cellId);
+          return response;
+        },
+        (error: unknown) => {
+          this.settleExecute(ticket, cancelledCellId(error));
+          throw error;
+        },
+      ),
+    );
+    try {
+      return await scope.race(answered);
+    } catch (error) {
+      if (error === scope.reason) void this.terminateAbandoned(params.sessionId, answered);
+      throw error;
+    }
+  }
+
+  /**
+   * `cell/wait`. An abort sends `$/cancelRequest` and rejects at once; the next wait on the cell
+   * is held back until the host has answered the cancelled one.
+   */
+  async wait(params: CellWaitParams, scope: CallScope): Promise<CellResponse> {
+    const key = `${params.sessionId}\n${params.cellId}`;
+    await this.waitGate.clear(key, scope);
+    scope.throwIfAborted();
+    this.channel.checkRequest(Methods.cellWait, params);
+    const answered = observe(scope, (token) =>
+      this.channel.send(Methods.cellWait, params, token).then((response) => this.sameCell(Methods.cellWait, params.cellId, response)),
+    );
+    try {
+      return await scope.race(answered);
+    } catch (error) {
+      if (error === scope.reason) this.waitGate.retire(key, answered);
+      throw error;
+    }
+  }
+
+  /** `cell/terminate`: never cancelled on the wire. */
+  async terminate(hostSessionId: string, cellId: string): Promise<CellResponse> {
+    const params = { sessionId: hostSessionId, cellId };
+    this.channel.checkRequest(Methods.cellTerminate, params);
+    return this.sameCell(Methods.cellTerminate, cellId, await this.channel.send(Methods.cellTerminate, params, undefined));
+  }
+
+  yield(hostSessionId: string, cellId: string): Promise<CellYieldResult> {
+    const params = { sessionId: hostSessionId, cellId };
+    this.channel.checkRequest(Methods.cellYield, params);
+    return this.channel.send(Methods.cellYield, params, undefined);
+  }
+
+  private settleExecute(ticket: ExecuteTicket, cellId: string | undefined): void {
+    try {
+      this.tracker.executeAnswered(ticket, cellId);
+    } catch (error) {
+      if (error instanceof ProtocolViolation) throw this.channel.fail(error.message);
+      throw error;
+    }
+  }
+
+  private sameCell(method: string, cellId: string, response: CellResponse): CellResponse {
+    if (response.cellId === cellId) return response;
+    throw this.channel.fail(`code-mode host answered ${method} for cell ${cellId} with cell ${response.cellId}`);
+  }
+
+  private async terminateAbandoned(hostSessionId: string, answered: Promise<CellResponse>): Promise<void> {
+    let cellId: string | undefined;
+    try {
+      const response = await answered;
+      if (response.status === 'yielded') cellId = response.cellId;
+    } catch (error) {
+      cellId = cancelledCellId(error);
+    }
+    if (cellId === undefined || !this.channel.isReady) return;
+    await this.terminate(hostSessionId, cellId).catch(() => undefined);
+  }
+}
+
+/** Sends an observing request whose token is cancelled when `scope` aborts. */
+function observe<T>(scope: CallScope, send: (token: CancellationToken) => Promise<T>): Promise<T> {
+  const tokens = new CancellationTokenSource();
+  const cancel = () => tokens.cancel();
+  scope.signal.addEventListener('abort', cancel, { once: true });
+  return send(tokens.token).finally(() => {
+    scope.signal.removeEventListener('abort', cancel);
+    tokens.dispose();
+  });
+}
+
+/** The cell a cancelled execute had started anyway (PROTOCOL.md: RequestCancelled, `data.cellId`). */
+function cancelledCellId(error: unknown): string | undefined {
+  if (!(error instanceof RpcError) || error.rpcCode !== ErrorCode.RequestCancelled) return undefined;
+  const cellId = (error.data as { cellId?: unknown } | null | undefined)?.cellId;
+  return typeof cellId === 'string' ? cellId : undefined;
+}
