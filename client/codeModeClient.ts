@@ -74,13 +74,15 @@ export class CodeModeClient {
 
   /**
    * Stops the host (shutdown and exit, then SIGTERM, then SIGKILL; no child is left behind) and
-   * closes every session once its cells were reported closed. Idempotent.
+   * closes every session once its cells were reported closed. Idempotent; runs to completion even
+   * when the caller stops waiting.
    */
-  close(): Promise<void> {
+  close(options?: CallOptions): Promise<void> {
     this.closing ??= (async () => {
       await this.host.close();
       await Promise.all([...this.sessions].map((session) => session.close()));
     })();
-    return this.closing;
+    const closing = this.closing;
+    return withScope('client.close()', options, (scope) => scope.race(closing));
   }
 }

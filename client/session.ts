@@ -54,6 +54,7 @@ export class CodeModeSession {
   private liveCells = 0;
   private drainWaiters: (() => void)[] = [];
 
+  /** @internal Sessions come from `CodeModeClient.openSession()`. */
   constructor(private readonly init: SessionInit) {
     this.id = init.id;
   }

@@ -95,6 +95,22 @@ describe('CodeModeClient with the real host', function () {
     hostPid();
   });
 
+  it('streams cell output to cellOutput when the client delegate asks for it', async () => {
+    const outputs: unknown[] = [];
+    start({ delegate: Object.assign(delegate, { cellOutput: (event: unknown) => void outputs.push(event) }) });
+    const session = await client.openSession();
+    const result = await session.execute({ source: 'text("a"); await new Promise((r) => setTimeout(r, 50)); text("b")' });
+    expect(result.items).to.deep.equal([
+      { type: 'text', text: 'a' },
+      { type: 'text', text: 'b' },
+    ]);
+    await until('both items to stream', () => outputs.length >= 2);
+    expect(outputs.flatMap((event) => (event as { items: unknown[] }).items)).to.deep.equal(result.items);
+    expect(outputs.map((event) => (event as { sessionId: string; cellId: string }).cellId)).to.satisfy((ids: string[]) => ids.every((id) => id === '1'));
+    expect(outputs.map((event) => (event as { sessionId: string }).sessionId)).to.satisfy((ids: string[]) => ids.every((id) => id === session.id));
+    hostPid();
+  });
+
   it('rejects the tool promise in the cell with the message of a delegate that throws', async () => {
     const session = await start().openSession();
     const result = await session.execute({
