@@ -1,8 +1,6 @@
 import { expect } from 'chai';
-import v8 from 'node:v8';
-import vm from 'node:vm';
 import { CodeModeClient, type CellClosedEvent } from '../../client/index.js';
-import { expectGone, fakeHost, RecordingDelegate, rejectsWith, sleep, StderrLog, until } from './helpers.js';
+import { expectGone, fakeHost, RecordingDelegate, rejectsWith, settledHeapUsed, sleep, StderrLog, until } from './helpers.js';
 
 describe('CodeModeClient against misbehaving hosts', function () {
   let client: CodeModeClient | undefined;
@@ -200,10 +198,3 @@ describe('CodeModeClient against misbehaving hosts', function () {
     expect(lastClosed).to.deep.equal({ sessionId: session.id, cellId: '10500', status: 'completed' });
   });
 });
-
-/** heapUsed after a full garbage collection. */
-function settledHeapUsed(): number {
-  v8.setFlagsFromString('--expose-gc');
-  (vm.runInNewContext('gc') as () => void)();
-  return process.memoryUsage().heapUsed;
-}

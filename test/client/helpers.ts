@@ -1,5 +1,7 @@
 import { expect } from 'chai';
 import { fileURLToPath } from 'node:url';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import type { CellClosedEvent, CodeModeErrorCode, Delegate, ToolCall } from '../../client/index.js';
 import { CodeModeError } from '../../client/index.js';
 
@@ -85,4 +87,11 @@ export class RecordingDelegate implements Delegate {
     this.closed.push(event);
     this.events.push(`closed ${event.cellId} ${event.status}`);
   }
+}
+
+/** heapUsed after a full garbage collection (gc is exposed at run time, so no node flag is needed). */
+export function settledHeapUsed(): number {
+  v8.setFlagsFromString('--expose-gc');
+  (vm.runInNewContext('gc') as () => void)();
+  return process.memoryUsage().heapUsed;
 }

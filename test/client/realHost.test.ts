@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { CodeModeClient, RpcError, type CodeModeClientOptions, type CodeModeSession } from '../../client/index.js';
 import { ErrorCode } from '../../schemas/index.js';
-import { expectGone, RecordingDelegate, rejectsWith, sleep, StderrLog, until } from './helpers.js';
+import { expectGone, RecordingDelegate, rejectsWith, settledHeapUsed, sleep, StderrLog, until } from './helpers.js';
 
 /** A cell that never finishes by itself. */
 const FOREVER = 'await new Promise(() => {})';
@@ -341,6 +341,23 @@ describe('CodeModeClient with the real host', function () {
     expect(delegate.events.indexOf('settled 1')).to.be.below(delegate.events.indexOf('closed 1 lost'));
     expect(delegate.events.indexOf('settled g2:1')).to.be.below(delegate.events.indexOf('closed g2:1 terminated'));
     await rejectsWith(session.execute({ source: 'text(1)' }), 'SESSION_CLOSED');
+    hostPid();
+  });
+
+  it('keeps client memory flat over thousands of cells (10,000 run against the fake host in fakeHosts.test)', async function () {
+    this.timeout(60_000);
+    let closed = 0;
+    const session = await start({ delegate: { invokeTool: () => null, cellClosed: () => void closed++ } }).openSession();
+    const run = async (count: number) => {
+      for (let i = 0; i < count; i++) await session.execute({ source: 'text(1)' });
+    };
+    await run(300);
+    const before = settledHeapUsed();
+    await run(2000);
+    const after = settledHeapUsed();
+    expect(after - before, `heap went from ${before} to ${after}`).to.be.below(1_000_000);
+    await until('every cell to be reported', () => closed === 2300);
+    expect((await session.execute({ source: 'text(1)' })).cellId).to.equal('2301');
     hostPid();
   });
 
