@@ -1,8 +1,8 @@
 import { HostUnavailableError } from './errors.js';
 import type { RestartOptions } from './types.js';
 
-export const DEFAULT_MAX_RESTARTS = 5;
-export const DEFAULT_RESTART_WINDOW_MS = 180_000;
+const DEFAULT_MAX_RESTARTS = 5;
+const DEFAULT_RESTART_WINDOW_MS = 180_000;
 
 /**
  * A sliding window over host losses (vscode-languageclient's "5 crashes in 3 minutes"): more

@@ -127,11 +127,15 @@ export class CodeModeSession {
     const state = this.state;
     if (state.kind === 'closing') return state.done;
     if (state.kind === 'closed') return Promise.resolve();
-    const done = this.runClose(state);
+    // The state turns `closing` before runClose starts, so runClose's own end state is never overwritten.
+    let closed!: () => void;
+    const done = new Promise<void>((resolve) => (closed = resolve));
     this.state = { kind: 'closing', done };
+    void this.runClose(state).then(closed);
     return done;
   }
 
+  /** Never rejects: a close always completes. */
   private async runClose(previous: SessionState): Promise<void> {
     let binding = previous.kind === 'open' ? previous.binding : undefined;
     if (previous.kind === 'opening') binding = await previous.open.catch(() => undefined);
