@@ -1,6 +1,8 @@
 /**
  * Writes framed messages to the output stream: header and body as one buffer, one
- * `stream.write` per message, so frames never interleave and no lock is needed. Stream errors
+ * `stream.write` per message, so frames never interleave and no lock is needed. The frames
+ * written in one tick leave in one `writev` (cork until the tick ends): a cell awaiting 2000 tool
+ * calls at once then costs a few system calls and client wake-ups instead of 2000. Stream errors
  * (EPIPE once the client is gone) are reported once and turn every later write into a rejection,
  * never into an unhandled 'error' event.
  */
@@ -11,6 +13,7 @@ type OutputState = { kind: 'open' } | { kind: 'failed'; error: Error } | { kind:
 export class FrameOutput {
   private state: OutputState = { kind: 'open' };
   private lastWrite: Promise<void> = Promise.resolve();
+  private corked = false;
 
   /**
    * `onError` fires once, on the first failure. The stream closing is deliberately not reported:
@@ -33,6 +36,11 @@ export class FrameOutput {
     const frame = Buffer.allocUnsafe(header.length + bytes);
     frame.write(header, 0, 'latin1');
     frame.write(json, header.length, 'utf8');
+    if (!this.corked) {
+      this.corked = true;
+      this.stream.cork();
+      process.nextTick(this.uncork);
+    }
     const written = new Promise<void>((resolve, reject) => {
       this.stream.write(frame, (error) => {
         if (error) {
@@ -59,6 +67,11 @@ export class FrameOutput {
     // The 'error' listener stays (now inert): an error emitted after dispose, say EPIPE from a
     // write still in the pipe, must not become an unhandled 'error' event that kills the host.
   }
+
+  private readonly uncork = (): void => {
+    this.corked = false;
+    this.stream.uncork();
+  };
 
   private readonly failed = (error: Error): void => {
     if (this.state.kind !== 'open') return;

@@ -1,0 +1,63 @@
+/**
+ * The issue's goals, each checked against figures of the same run. Latency goals compare p50s.
+ * `ratio` is actual / bound for an upper bound and bound / actual for a lower bound, so a ratio
+ * of at most 1 always means the goal is met.
+ */
+import type { Timing, Value } from './stats.js';
+import { round } from './stats.js';
+
+export type Metrics = Record<string, Timing | Value>;
+
+export interface GoalResult {
+  metric: string;
+  goal: string;
+  actual: number;
+  bound: number;
+  unit: string;
+  ratio: number;
+  met: boolean;
+}
+
+interface Goal {
+  metric: string;
+  goal: string;
+  kind: 'atMost' | 'atLeast';
+  bound(m: Metrics): number;
+}
+
+/** The figure a goal compares: a timing's p50, or a value. */
+export function figure(m: Metrics, name: string): number {
+  const metric = m[name];
+  if (metric === undefined) throw new Error(`metric ${name} was not measured`);
+  return 'p50' in metric ? metric.p50 : metric.value;
+}
+
+const GOALS: Goal[] = [
+  {
+    metric: 'execute_rtt',
+    goal: '≤ 1.5 × (echo_rtt + isolate_cell_inproc)',
+    kind: 'atMost',
+    bound: (m) => 1.5 * (figure(m, 'echo_rtt') + figure(m, 'isolate_cell_inproc')),
+  },
+  {
+    metric: 'tool_call_rtt',
+    goal: '≤ 1.5 × (echo_rtt + isolate_callback_inproc)',
+    kind: 'atMost',
+    bound: (m) => 1.5 * (figure(m, 'echo_rtt') + figure(m, 'isolate_callback_inproc')),
+  },
+  { metric: 'tool_call_parallel', goal: '≤ 40 µs', kind: 'atMost', bound: () => 0.04 },
+  { metric: 'host_start', goal: '≤ 250 ms', kind: 'atMost', bound: () => 250 },
+  { metric: 'respawn', goal: '≤ 500 ms', kind: 'atMost', bound: () => 500 },
+  { metric: 'terminate_cpu', goal: '≤ 50 ms', kind: 'atMost', bound: () => 50 },
+  { metric: 'idle_session_rss_kb', goal: '≤ 64 KiB', kind: 'atMost', bound: () => 64 },
+  { metric: 'payload_16mb_mbps', goal: '≥ 200 MB/s', kind: 'atLeast', bound: () => 200 },
+];
+
+export function checkGoals(m: Metrics): GoalResult[] {
+  return GOALS.map(({ metric, goal, kind, bound: boundOf }) => {
+    const actual = figure(m, metric);
+    const bound = round(boundOf(m));
+    const ratio = round(kind === 'atMost' ? actual / bound : bound / actual);
+    return { metric, goal, actual, bound, unit: m[metric]!.unit, ratio, met: ratio <= 1 };
+  });
+}

@@ -1,0 +1,114 @@
+/**
+ * How many samples each measurement takes. `full` is what results.json is committed from;
+ * `quick` (BENCH_QUICK=1) must finish under a minute; `smoke` (BENCH_SMOKE=1) only proves the
+ * harness still runs end to end, in a few seconds, with figures too noisy to mean anything.
+ */
+export type ModeName = 'full' | 'quick' | 'smoke';
+
+export interface Mode {
+  name: ModeName;
+  echo: number;
+  isolateCell: number;
+  isolateCallback: number;
+  execute: number;
+  /** Cells of 200 sequential tool calls (each call is a sample). */
+  toolCallCells: number;
+  /** Cells of 2000 parallel tool calls (each cell is a sample). */
+  parallelCells: number;
+  sessionOpen: number;
+  hostStart: number;
+  respawn: number;
+  terminate: number;
+  payload: number;
+  idleSessions: number;
+  concurrentRounds: number;
+  /** The cells_concurrent load: this many cells, each awaiting this many tool calls in sequence. */
+  concurrentCells: number;
+  concurrentCalls: number;
+  /** Executes per point of the sessions and cells curves. */
+  curveSamples: number;
+  sessionsCurve: number[];
+  cellsCurve: number[];
+  payloadCurve: number[];
+  payloadCurveSamples: number;
+}
+
+const KiB = 1024;
+const MiB = 1024 * KiB;
+
+const FULL: Mode = {
+  name: 'full',
+  echo: 3000,
+  isolateCell: 400,
+  isolateCallback: 10,
+  execute: 1000,
+  toolCallCells: 10,
+  parallelCells: 30,
+  sessionOpen: 500,
+  hostStart: 20,
+  respawn: 15,
+  terminate: 40,
+  payload: 10,
+  idleSessions: 1000,
+  concurrentRounds: 5,
+  concurrentCells: 128,
+  concurrentCalls: 100,
+  curveSamples: 300,
+  sessionsCurve: [1, 3, 10, 30, 100, 300, 1000],
+  cellsCurve: [1, 2, 4, 8, 16, 32, 64, 128],
+  payloadCurve: [KiB, 4 * KiB, 16 * KiB, 64 * KiB, 256 * KiB, MiB, 4 * MiB, 16 * MiB, 32 * MiB],
+  payloadCurveSamples: 8,
+};
+
+const QUICK: Mode = {
+  ...FULL,
+  name: 'quick',
+  echo: 1000,
+  isolateCell: 100,
+  isolateCallback: 3,
+  execute: 200,
+  toolCallCells: 3,
+  parallelCells: 8,
+  sessionOpen: 100,
+  hostStart: 6,
+  respawn: 4,
+  terminate: 10,
+  payload: 4,
+  concurrentRounds: 2,
+  curveSamples: 60,
+  sessionsCurve: [1, 10, 100, 1000],
+  cellsCurve: [1, 4, 16, 64, 128],
+  payloadCurve: [KiB, 16 * KiB, 256 * KiB, 4 * MiB, 32 * MiB],
+  payloadCurveSamples: 3,
+};
+
+const SMOKE: Mode = {
+  ...QUICK,
+  name: 'smoke',
+  echo: 20,
+  isolateCell: 5,
+  isolateCallback: 1,
+  execute: 10,
+  toolCallCells: 1,
+  parallelCells: 1,
+  sessionOpen: 5,
+  hostStart: 1,
+  respawn: 1,
+  terminate: 1,
+  payload: 1,
+  idleSessions: 20,
+  concurrentRounds: 1,
+  concurrentCells: 16,
+  concurrentCalls: 10,
+  curveSamples: 5,
+  sessionsCurve: [1, 5],
+  cellsCurve: [1, 4],
+  payloadCurve: [KiB, MiB],
+  payloadCurveSamples: 1,
+};
+
+export function modeFromEnv(env: NodeJS.ProcessEnv): Mode {
+  if (env.BENCH_SMOKE === '1') return SMOKE;
+  if (env.BENCH_QUICK === '1') return QUICK;
+  return FULL;
+}

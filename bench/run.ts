@@ -1,0 +1,106 @@
+/**
+ * `make bench`: measures every floor and figure in one run, checks the goals against the floors
+ * of that same run, and writes results.json and scale.svg (to BENCH_OUT, default bench/) plus a
+ * short table on stdout. Progress goes to stderr. BENCH_QUICK=1 and BENCH_SMOKE=1 take fewer
+ * samples (see mode.ts).
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { benchClient, TOOLS } from './benchClient.js';
+import { echoRtt } from './floors/echoRtt.js';
+import { isolateCallbackInproc } from './floors/isolateCallback.js';
+import { isolateCellInproc } from './floors/isolateCell.js';
+import { checkGoals, type Metrics } from './goals.js';
+import { loadAverageNow, machine } from './machine.js';
+import { cellsConcurrent } from './metrics/cellsConcurrent.js';
+import { executeRtt } from './metrics/execute.js';
+import { hostStart } from './metrics/hostStart.js';
+import { idleSessionRss } from './metrics/idleRss.js';
+import { payload16MiB } from './metrics/payload.js';
+import { respawn } from './metrics/respawn.js';
+import { sessionOpen } from './metrics/sessionOpen.js';
+import { terminateCpu } from './metrics/terminate.js';
+import { PARALLEL_CALLS, toolCallParallel, toolCallRtt } from './metrics/toolCalls.js';
+import { modeFromEnv } from './mode.js';
+import { scaleSvg } from './report/svg.js';
+import { curvesTable, goalsTable, metricsTable } from './report/table.js';
+import { cellsCurve } from './scale/cellsCurve.js';
+import type { Curve } from './scale/curve.js';
+import { payloadCurve } from './scale/payloadCurve.js';
+import { sessionsCurve } from './scale/sessionsCurve.js';
+
+const mode = modeFromEnv(process.env);
+const outDir = process.env.BENCH_OUT ?? fileURLToPath(new URL('../../bench/', import.meta.url));
+const metrics: Metrics = {};
+
+async function step<T>(name: string, measure: () => Promise<T>): Promise<T> {
+  process.stderr.write(`bench: ${name}...\n`);
+  return measure();
+}
+
+async function measure(name: string, run: () => Promise<Metrics[string]>): Promise<void> {
+  metrics[name] = await step(name, run);
+}
+
+const info = machine(mode.name);
+process.stderr.write(`bench: ${mode.name} mode on ${info.cpus} × ${info.cpuModel}, Node ${info.node}, load ${info.loadAverage.join(' ')}\n`);
+
+await measure('echo_rtt', () => echoRtt(mode.echo));
+await measure('isolate_cell_inproc', () => isolateCellInproc(mode.isolateCell));
+await measure('isolate_callback_inproc', () => isolateCallbackInproc(mode.isolateCallback));
+
+/** Every figure that needs one long-lived host, on one client; returns the two curves measured on it. */
+async function oneHostFigures(): Promise<{ cells: Curve; payload: Curve }> {
+  const arrivals: { record: ((at: number) => void) | undefined } = { record: undefined };
+  const client = benchClient({
+    hostLimits: { maxPendingDelegateCalls: 4 * PARALLEL_CALLS, maxInFlightRequests: 1024 },
+    onToolCall: () => arrivals.record?.(performance.now()),
+  });
+  try {
+    const session = await client.openSession({ limits: { maxPendingToolCalls: PARALLEL_CALLS } });
+    await measure('execute_rtt', () => executeRtt(session, mode.execute));
+    await measure('tool_call_rtt', () => toolCallRtt(session, arrivals, mode.toolCallCells));
+    await measure('tool_call_parallel', () => toolCallParallel(session, mode.parallelCells));
+    await measure('session_open', () => sessionOpen(client, mode.sessionOpen));
+    await measure('terminate_cpu', () => terminateCpu(session, mode.terminate));
+    await measure('payload_16mb_mbps', () => payload16MiB(client, mode.payload));
+    await measure('cells_concurrent', () => cellsConcurrent(session, mode.concurrentCells, mode.concurrentCalls, mode.concurrentRounds));
+    return {
+      cells: await step('scale: concurrent cells', () => cellsCurve(client, mode.cellsCurve, mode.curveSamples)),
+      payload: await step('scale: payload size', () => payloadCurve(client, mode.payloadCurve, mode.payloadCurveSamples)),
+    };
+  } finally {
+    await client.close();
+  }
+}
+
+const { cells, payload } = await oneHostFigures();
+await measure('host_start', () => hostStart(mode.hostStart));
+const restarting = benchClient({ unlimitedRestarts: true });
+try {
+  const session = await restarting.openSession();
+  await measure('respawn', () => respawn(restarting, session, mode.respawn));
+} finally {
+  await restarting.close();
+}
+await measure('idle_session_rss_kb', () => idleSessionRss(mode.idleSessions));
+const sessions = await step('scale: open sessions', () => sessionsCurve(mode.sessionsCurve, mode.curveSamples));
+
+const goals = checkGoals(metrics);
+const curves = { sessions, cells, payload };
+const results = {
+  machine: { ...info, loadAverageAtEnd: loadAverageNow() },
+  metrics,
+  goals,
+  scale: curves,
+  notes: {
+    tools: TOOLS.map((t) => t.name),
+    latency: 'p50/p99 in ms, nearest rank, after a warm-up; goals compare p50s; ratio ≤ 1 means met',
+  },
+};
+await mkdir(outDir, { recursive: true });
+await writeFile(join(outDir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+const caption = `${info.date.slice(0, 10)} · ${info.cpus} × ${info.cpuModel} · Node ${info.node} · isolated-vm ${info.isolatedVm} · ${mode.name} run`;
+await writeFile(join(outDir, 'scale.svg'), scaleSvg(Object.values(curves), caption));
+process.stdout.write(`${metricsTable(metrics)}\n\n${goalsTable(goals)}\n\n${curvesTable(curves)}\n`);

@@ -1,0 +1,69 @@
+/**
+ * Keeps the benchmark harness from rotting: runs it end to end in smoke mode (a few samples per
+ * figure) and checks that results.json holds every metric, goal and curve in the right shape.
+ * Benchmarks are not tests: no figure is compared with anything here.
+ */
+import { expect } from 'chai';
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+const RUN = fileURLToPath(new URL('../../bench/run.js', import.meta.url));
+
+const TIMINGS = ['echo_rtt', 'isolate_cell_inproc', 'isolate_callback_inproc', 'execute_rtt', 'tool_call_rtt', 'tool_call_parallel', 'session_open', 'host_start', 'respawn', 'terminate_cpu'];
+const VALUES = ['payload_16mb_mbps', 'idle_session_rss_kb', 'cells_concurrent'];
+const GOALS = ['execute_rtt', 'tool_call_rtt', 'tool_call_parallel', 'host_start', 'respawn', 'terminate_cpu', 'idle_session_rss_kb', 'payload_16mb_mbps'];
+
+const positive = (value: unknown) => typeof value === 'number' && Number.isFinite(value) && value > 0;
+
+describe('bench harness (smoke mode)', function () {
+  this.timeout(60_000);
+  let out: string;
+  let results: any;
+
+  before(async () => {
+    out = await mkdtemp(join(tmpdir(), 'bench-smoke-'));
+    await promisify(execFile)(process.execPath, ['--no-node-snapshot', RUN], { env: { ...process.env, BENCH_SMOKE: '1', BENCH_OUT: out } });
+    results = JSON.parse(await readFile(join(out, 'results.json'), 'utf8'));
+  });
+
+  after(() => rm(out, { recursive: true, force: true }));
+
+  it('records the machine', () => {
+    expect(results.machine).to.include.keys('cpus', 'node', 'date', 'mode');
+    expect(results.machine.mode).to.equal('smoke');
+  });
+
+  it('has every timing as {p50, p99, unit: ms}', () => {
+    for (const name of TIMINGS) {
+      const metric = results.metrics[name];
+      expect(metric, name).to.include({ unit: 'ms' });
+      expect(positive(metric.p50) && positive(metric.p99) && metric.p99 >= metric.p50, name).to.equal(true);
+    }
+  });
+
+  it('has every single figure as {value, unit}', () => {
+    for (const name of VALUES) {
+      const metric = results.metrics[name];
+      expect(metric, name).to.have.keys('value', 'unit');
+      expect(typeof metric.value, name).to.equal('number');
+    }
+  });
+
+  it('checks every goal with a ratio', () => {
+    expect(results.goals.map((g: any) => g.metric)).to.deep.equal(GOALS);
+    for (const goal of results.goals) expect(positive(goal.ratio) && typeof goal.met === 'boolean', goal.metric).to.equal(true);
+  });
+
+  it('has the three scale curves with slopes, and their plot', async () => {
+    for (const name of ['sessions', 'cells', 'payload']) {
+      const curve = results.scale[name];
+      expect(curve.points.length, name).to.be.greaterThan(1);
+      expect(typeof curve.slope, name).to.equal('number');
+    }
+    expect(await readFile(join(out, 'scale.svg'), 'utf8')).to.match(/^<svg[\s\S]*<\/svg>\n$/);
+  });
+});
