@@ -30,7 +30,7 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     async start(program: CellProgram, events: CellEvents): Promise<CellRun> {
       let source = program.source;
       if (program.language === 'typescript') {
-        const stripped = stripTypes(source, program.filename);
+        const stripped = await stripTypes(source, program.filename);
         if (!stripped.ok) return endedRun({ kind: 'completed', error: stripped.error });
         source = stripped.code;
       }
