@@ -1,0 +1,68 @@
+/** `codemode repl [--tools <module>]`: an interactive prompt where each entry is a cell of one session. */
+import { createInterface } from 'node:readline';
+import { CodeModeClient } from '../../index.js';
+import { cliDelegate } from '../cliDelegate.js';
+import type { CliContext } from '../context.js';
+import { parseCommandLine } from '../options.js';
+import { OutputPrinter } from '../outputPrinter.js';
+import { loadTools, NO_TOOLS } from '../toolsModule.js';
+import { UsageError } from '../usageError.js';
+import { DOT_HELP } from './dotCommand.js';
+import { HISTORY_SIZE, HistoryFile } from './history.js';
+import { PromptOutput } from './promptOutput.js';
+import { Repl } from './repl.js';
+
+export const REPL_HELP = `Usage: codemode repl [--tools <module>]
+
+An interactive prompt: each entry is a cell of one session, its output printed as it streams.
+A cell that yields goes on in the background: [cell N yielded; .wait N to continue].
+Off a terminal (piped input) entries are read line by line the same way, after a plain "> ".
+
+${DOT_HELP}
+
+Options:
+  --tools <module>   an ES module whose exported functions become tools.<exportName>
+  -h, --help         print this help
+
+History is kept in ~/.codemode_history; set CODEMODE_HISTORY to another file, or empty to keep none.`;
+
+export async function replCommand(argv: readonly string[], context: CliContext): Promise<number> {
+  const { options, positionals } = parseCommandLine(argv, ['tools']);
+  if (positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
+  const tools = options.tools === undefined ? NO_TOOLS : await loadTools(options.tools, context.cwd);
+  const { io } = context;
+  const terminal = isTty(io.stdin) && isTty(io.stdout);
+  // History only means something at a terminal; piped sessions must not rewrite the user's file.
+  const history = terminal ? HistoryFile.fromEnv(context.env) : undefined;
+  const rl = createInterface({
+    input: io.stdin,
+    output: terminal ? io.stdout : undefined,
+    terminal,
+    history: history?.load() ?? [],
+    historySize: HISTORY_SIZE,
+    removeHistoryDuplicates: true,
+  });
+  if (history !== undefined) rl.on('history', (lines) => history.save(lines));
+  const output = new PromptOutput(rl, io, terminal);
+  const printer = new OutputPrinter((line) => output.out(line));
+  const repl = new Repl({
+    connect: (onCellClosed) => new CodeModeClient({ delegate: cliDelegate(tools, printer, output, onCellClosed) }),
+    rl,
+    output,
+    printer,
+    tools,
+  });
+  const unsubscribe = context.interrupts(() => repl.interrupt());
+  try {
+    return await repl.run();
+  } finally {
+    output.end();
+    rl.close();
+    await repl.close();
+    unsubscribe();
+  }
+}
+
+function isTty(stream: NodeJS.ReadableStream | NodeJS.WritableStream): boolean {
+  return (stream as { isTTY?: boolean }).isTTY === true;
+}
