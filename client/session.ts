@@ -18,7 +18,9 @@ interface Binding {
  * - new: never bound; the first call opens it (generation 1).
  * - opening: one open in flight, shared by every caller; `replacing` is the lost generation.
  * - open: bound; when its host turns out to be lost it becomes `lost`.
- * - lost: its host was lost; the next execute or wait opens generation + 1 and fails with HOST_REPLACED.
+ * - lost: its host was lost; the next execute opens generation + 1 and fails with HOST_REPLACED. A
+ *   wait, terminate or yield names a cell of the lost generation, so it fails with STALE_CELL and
+ *   starts nothing (CLIENT.md rule 5).
  * - closing / closed: every call fails with SESSION_CLOSED.
  */
 type SessionState =
@@ -29,7 +31,7 @@ type SessionState =
   | { kind: 'closing'; done: Promise<void> }
   | { kind: 'closed' };
 
-/** How a call treats a lost binding: work rebinds; control (terminate, yield) never does. */
+/** How a call treats a lost binding: work (execute, open) rebinds; calls on a cell never do. */
 type BindMode = { kind: 'work' } | { kind: 'control'; cellId: string };
 
 export interface SessionInit {
@@ -81,7 +83,7 @@ export class CodeModeSession {
   /** Observes a running cell again. */
   wait(cellId: string, request: WaitRequest = {}, options?: CallOptions): Promise<CellResponse> {
     return withScope(`wait on cell ${cellId}`, options, async (scope) => {
-      const binding = await this.bind(scope, { kind: 'work' });
+      const binding = await this.bind(scope, { kind: 'control', cellId });
       const params = { ...request, sessionId: binding.hostSessionId, cellId: hostIdOf(binding, cellId) };
       return publicResponse(binding, await binding.connection.cells.wait(params, scope));
     });

@@ -165,10 +165,11 @@ describe('CodeModeClient with the real host', function () {
     expect(a.generation).to.equal(2);
     await rejectsWith(a.wait('2'), 'STALE_CELL');
     await rejectsWith(a.terminate('2'), 'STALE_CELL');
-    // b was not used since the loss: its first call learns of it, once.
+    // b was not used since the loss: calls on its lost cell fail STALE_CELL without starting
+    // anything; its first execute learns of the loss, once.
     await rejectsWith(b.terminate('1'), 'STALE_CELL');
-    await rejectsWith(b.wait('1'), 'HOST_REPLACED');
     await rejectsWith(b.wait('1'), 'STALE_CELL');
+    await rejectsWith(b.execute({ source: 'text(2)' }), 'HOST_REPLACED');
     expect((await b.execute({ source: 'text(2)' })).cellId).to.equal('g2:1');
     expect(hostPid()).to.not.equal(killed);
   });
