@@ -63,7 +63,7 @@ export class CellDelegates {
     if (typeof value !== 'object' || value === null || !('result' in value)) {
       return { ok: false, message: `the client answered ${callId} without a "result" field` };
     }
-    return { ok: true, resultJson: JSON.stringify(value.result) ?? 'null' };
+    return { ok: true, result: value.result };
   }
 
   notify(text: string): void {

@@ -24,8 +24,12 @@ export interface CellProgram {
   };
 }
 
-/** A tool call's outcome as the cell logic reports it; it never rejects. */
-export type ToolOutcome = { ok: true; resultJson: string } | { ok: false; message: string };
+/**
+ * A tool call's outcome. `result` is a JSON value (parsed from the client's answer); it is copied
+ * into the cell by structured clone, which for JSON values is the same data without a second
+ * stringify/parse round.
+ */
+export type ToolOutcome = { ok: true; result: unknown } | { ok: false; message: string };
 
 /** Callbacks from the running cell to the cell logic. */
 export interface CellEvents {

@@ -267,7 +267,8 @@ function installTools(tools) {
       const call = hostTool.apply(undefined, [jsName, inputJson], TOOL_CALL_OPTIONS);
       return apply(then, call, [(outcome) => {
         if (outcome[0] !== true) throw fail(outcome[1]);
-        return parse(outcome[1]);
+        // Already a fresh copy: the host's result crossed by structured clone (copy: true).
+        return outcome[1];
       }]);
     };
     list[i] = freeze({ name: jsName, description: tools[i].description });

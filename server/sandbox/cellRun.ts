@@ -141,7 +141,7 @@ class CellRuntime implements CellRun {
       toolCall: async (jsName, inputJson) => {
         try {
           const outcome = await events.toolCall(jsName, inputJson);
-          return outcome.ok ? [true, outcome.resultJson] : [false, outcome.message];
+          return outcome.ok ? [true, outcome.result] : [false, outcome.message];
         } catch (error) {
           this.deps.logger.error(`toolCall ${jsName} threw: ${messageOf(error)}`);
           return [false, messageOf(error)];

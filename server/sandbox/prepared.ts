@@ -12,8 +12,8 @@ import { BOOTSTRAP_FILENAME, BOOTSTRAP_SOURCE, BRIDGE_ORDER } from './bootstrap.
 export interface CellBinding {
   output(itemsJson: string, droppedBytes: number): void;
   yieldControl(): void;
-  /** Resolves `[true, resultJson]` or `[false, message]`; never rejects (isolated-vm #314). */
-  toolCall(jsName: string, inputJson: string | undefined): Promise<[boolean, string]>;
+  /** Resolves `[true, result]` or `[false, message]`; never rejects (isolated-vm #314). */
+  toolCall(jsName: string, inputJson: string | undefined): Promise<[true, unknown] | [false, string]>;
   notify(text: string): void;
   store(key: string, json: string): string | null;
   load(key: string): string | undefined;

@@ -97,7 +97,7 @@ describe('sandbox: cell globals', () => {
     const tool = async (jsName: string, inputJson: string | undefined) =>
       jsName === 'fail'
         ? { ok: false as const, message: 'it failed' }
-        : { ok: true as const, resultJson: JSON.stringify({ got: inputJson ?? null }) };
+        : { ok: true as const, result: { got: inputJson ?? null } };
 
     it('lists the tools in a frozen ALL_TOOLS', async () => {
       const rec = await ok(
@@ -135,7 +135,7 @@ describe('sandbox: cell globals', () => {
       const rec = await ok(
         `const results = await Promise.all(Array.from({length: 3000}, (_, i) => tools.echo(i)));
          text(results.length); text(results[2999]);`,
-        { tools, tool: async (_name, input) => ({ ok: true, resultJson: input ?? 'null' }) },
+        { tools, tool: async (_name, input) => ({ ok: true, result: input === undefined ? null : JSON.parse(input) }) },
       );
       expect(texts(rec)).to.deep.equal(['3000', '2999']);
     });

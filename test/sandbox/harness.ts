@@ -16,7 +16,7 @@ export type ToolHandler = (jsName: string, inputJson: string | undefined) => Pro
 
 const echoTool: ToolHandler = async (jsName, inputJson) => ({
   ok: true,
-  resultJson: JSON.stringify({ tool: jsName, input: inputJson === undefined ? null : JSON.parse(inputJson) }),
+  result: { tool: jsName, input: inputJson === undefined ? null : JSON.parse(inputJson) },
 });
 
 export function recordingEvents(tool: ToolHandler = echoTool): { events: CellEvents; rec: Recording } {

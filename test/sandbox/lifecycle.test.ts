@@ -102,7 +102,7 @@ describe('sandbox: exit, timers, termination', () => {
       const answered = new Promise<void>((resolve) => (answer = resolve));
       const { events } = recordingEvents(async () => {
         await answered;
-        return { ok: true, resultJson: '1' };
+        return { ok: true, result: 1 };
       });
       const run = await sandbox.start(program(`const r = await tools.echo(); text(r); await new Promise(() => {});`), events);
       await sleep(20);

@@ -21,7 +21,7 @@ describe('sandbox: limits and hostile cells', () => {
       limits: { cpuTimeLimitMs: 100 },
       tool: async () => {
         await sleep(300);
-        return { ok: true, resultJson: '"done"' };
+        return { ok: true, result: 'done' };
       },
     });
     expect(exit).to.deep.equal({ kind: 'completed', error: null });

@@ -63,7 +63,7 @@ describe('sandbox: security', () => {
     { jsName: 'fail', description: 'fails' },
   ];
   const tool = async (jsName: string) =>
-    jsName === 'fail' ? { ok: false as const, message: 'no' } : { ok: true as const, resultJson: '{"r":[1,{"s":"x"}]}' };
+    jsName === 'fail' ? { ok: false as const, message: 'no' } : { ok: true as const, result: { r: [1, { s: 'x' }] } };
 
   it('reaches no isolated-vm handle from anything the cell is given', async () => {
     const { exit, rec } = await runCell(sandbox, WALK, { tools, tool });
