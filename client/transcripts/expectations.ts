@@ -1,10 +1,10 @@
 /**
- * The host lines still to be matched, and the ordering rule: a message of group G matches the
- * first unmatched host line whose group is related to G, which must be of group G exactly and
- * match it. So order is checked within a cell, within a session (including its cells) and
- * against connection-wide messages, while unrelated cells and sessions interleave freely.
+ * The host lines still to be matched, and the ordering rule: an arriving message matches the
+ * first unmatched host line whose order relative to it is checked (groups.ts); that line must
+ * be of the message's group and match it. So order is checked within a group and against the
+ * session/close and shutdown barriers, while everything else interleaves freely.
  */
-import { CONNECTION, groupOf, related, sameGroup, type Group, type GroupContext } from './groups.js';
+import { groupOf, ordered, sameGroup, type Group, type GroupContext } from './groups.js';
 import { isObject, jsonEqual, type Json } from './json.js';
 import { matchPattern, type Mismatch } from './match.js';
 import type { Pattern } from './pattern.js';
@@ -14,9 +14,9 @@ import { viewOf } from './view.js';
 
 export type Outcome =
   | { kind: 'matched'; line: HostLine }
-  /** No unmatched host line concerns this message's group at all. */
+  /** No unmatched host line is ordered with this message. */
   | { kind: 'unexpected'; group: Group }
-  /** The first related unmatched line belongs to another (containing or contained) group. */
+  /** The first unmatched line ordered with this message belongs to another group (a barrier, or a message a barrier must follow). */
   | { kind: 'early'; group: Group; line: HostLine; lineGroup: Group }
   | { kind: 'mismatch'; group: Group; line: HostLine; mismatch: Mismatch };
 
@@ -40,7 +40,7 @@ export class Expectations {
   }
 
   accept(message: Json, group: Group): Outcome {
-    const candidate = this.transcript.lines.find((line): line is HostLine => line.kind === 'host' && !this.matched.has(line) && related(this.groupOfLine(line), group));
+    const candidate = this.transcript.lines.find((line): line is HostLine => line.kind === 'host' && !this.matched.has(line) && ordered(this.groupOfLine(line), group));
     if (candidate === undefined) return { kind: 'unexpected', group };
     const lineGroup = this.groupOfLine(candidate);
     if (!sameGroup(lineGroup, group)) return { kind: 'early', group, line: candidate, lineGroup };
@@ -71,7 +71,7 @@ export class Expectations {
       },
       hostRequestGroup: (id) => {
         const request = before.find((line): line is HostLine => line.kind === 'host' && recordedRequestId(line) !== undefined && jsonEqual(recordedRequestId(line), id));
-        return request === undefined ? CONNECTION : this.groupOfLine(request);
+        return request === undefined ? undefined : this.groupOfLine(request);
       },
     };
   }

@@ -25,11 +25,13 @@ export class HostChild {
   /** Settles once the process exited and its stdout and stderr are fully read. */
   readonly closed: Promise<HostExit>;
 
-  constructor(command: readonly string[], env?: NodeJS.ProcessEnv) {
+  /** `stderr`, when given, also receives everything the host writes there (the recorder passes it on). */
+  constructor(command: readonly string[], options: { env?: NodeJS.ProcessEnv; stderr?: NodeJS.WritableStream } = {}) {
     const [file, ...args] = command;
     if (file === undefined) throw new TypeError('the host command is empty');
-    this.child = spawn(file, args, { stdio: 'pipe', env: env ?? process.env });
+    this.child = spawn(file, args, { stdio: 'pipe', env: options.env ?? process.env });
     this.child.stderr.on('data', (chunk: Buffer) => {
+      options.stderr?.write(chunk);
       this.stderr = (this.stderr + chunk.toString('utf8')).slice(-STDERR_TAIL_BYTES);
     });
     // A host that exits early makes writes fail with EPIPE; `closed` reports the exit instead.

@@ -9,7 +9,7 @@
 import { readFile } from 'node:fs/promises';
 import { Expectations } from './expectations.js';
 import { encodeFrame, FrameSplitter, type Chunk } from './frames.js';
-import { groupOf, describeGroup, type Group } from './groups.js';
+import { groupOf, type Group } from './groups.js';
 import { defaultHostCommand, HostChild, type HostExit } from './hostChild.js';
 import { isObject, type Json } from './json.js';
 import { parseTranscript } from './parse.js';
@@ -38,6 +38,8 @@ export function replayParsed(transcript: Transcript, options: ReplayOptions = {}
   return new Replay(transcript, options).run();
 }
 
+type Action = Exclude<TranscriptLine, { kind: 'host' }>;
+
 class Replay {
   private readonly expectations: Expectations;
   private readonly host: HostChild;
@@ -46,6 +48,8 @@ class Replay {
   /** Index of the next line that is not a host line and has not run yet. */
   private cursor = 0;
   private hostMessages = 0;
+  /** Bytes of the client lines run in the current step, written together. */
+  private outbox: Buffer[] = [];
   /** Requests the client sent, by id (JSON), to attribute responses to them. */
   private readonly sentRequests = new Map<string, { method: string; params: Json | undefined }>();
   /** Groups of the live host's requests, by live id (JSON), for its `$/cancelRequest`s. */
@@ -63,7 +67,7 @@ class Replay {
   ) {
     this.expectations = new Expectations(transcript);
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    this.host = new HostChild([...(options.command ?? defaultHostCommand()), ...transcript.hostArgs], options.env);
+    this.host = new HostChild([...(options.command ?? defaultHostCommand()), ...transcript.hostArgs], { env: options.env });
   }
 
   run(): Promise<ReplayResult> {
@@ -74,15 +78,25 @@ class Replay {
     return done;
   }
 
-  /** Runs every line whose wait is over, then arms the timer for the one that is not. */
+  /**
+   * Runs every line whose wait is over, then arms the timer for the one that is not. Client lines
+   * run together are written in one write, as a fast client would, so the host reads them at once.
+   */
   private advance(): void {
+    try {
+      this.runReadyLines();
+    } finally {
+      this.flush();
+    }
+  }
+
+  private runReadyLines(): void {
     while (this.result === undefined && this.awaitingExit === undefined && !this.ending) {
-      while (this.transcript.lines[this.cursor]?.kind === 'host') this.cursor++;
+      const next = this.nextAction();
       const blocker = this.expectations.firstUnmatchedBefore(this.cursor);
-      const next = this.transcript.lines[this.cursor];
       if (blocker !== undefined) {
         const before = next === undefined ? 'the end of the transcript' : `sending line ${next.line}`;
-        return this.arm(`${where(this.transcript, blocker)} (a message of ${describeGroup(this.expectations.groupOfLine(blocker))}) before ${before}\n${expected(blocker)}`);
+        return this.arm(`${where(this.transcript, blocker)} (${this.expectations.groupOfLine(blocker).label}) before ${before}\n${expected(blocker)}`);
       }
       this.disarm();
       if (next === undefined) return this.end();
@@ -91,21 +105,37 @@ class Replay {
     }
   }
 
-  private run1(line: Exclude<TranscriptLine, { kind: 'host' }>): void {
+  /** The next line that is not a host line (the cursor is left on it), or undefined at the end. */
+  private nextAction(): Action | undefined {
+    for (; this.cursor < this.transcript.lines.length; this.cursor++) {
+      const line = this.transcript.lines[this.cursor] as TranscriptLine;
+      if (line.kind !== 'host') return line;
+    }
+    return undefined;
+  }
+
+  private run1(line: Action): void {
     switch (line.kind) {
       case 'client':
-        return this.host.write(encodeFrame(JSON.stringify(this.prepare(line.message))));
+        return void this.outbox.push(encodeFrame(JSON.stringify(this.prepare(line.message))));
       case 'clientBody':
-        return this.host.write(encodeFrame(line.body));
+        return void this.outbox.push(encodeFrame(line.body));
       case 'clientRaw':
-        return this.host.write(Buffer.from(line.bytes, 'utf8'));
+        return void this.outbox.push(Buffer.from(line.bytes, 'utf8'));
       case 'eof':
+        this.flush();
         return this.host.endInput();
       case 'exit':
         if (this.exit !== undefined) return this.checkExit(line, this.exit);
         this.awaitingExit = line;
         return this.arm(`the host to exit with status ${line.code} (${where(this.transcript, line)})`);
     }
+  }
+
+  private flush(): void {
+    if (this.outbox.length === 0) return;
+    this.host.write(Buffer.concat(this.outbox));
+    this.outbox = [];
   }
 
   /** Refs filled in, a response to a host request given the live id, a request remembered. */
@@ -159,6 +189,7 @@ class Replay {
 
   /** Every line has run and every host line matched: close stdin and expect a quiet exit. */
   private end(): void {
+    this.flush();
     if (this.exit !== undefined) return this.finish({ ok: true, source: this.transcript.source, hostMessages: this.hostMessages });
     this.ending = true;
     this.host.endInput();
@@ -193,5 +224,6 @@ class Replay {
 }
 
 function describeExit(exit: HostExit): string {
-  return exit.signal !== null ? `was killed by ${exit.signal}` : `exited with status ${exit.code}`;
+  if (exit.signal !== null) return `was killed by ${exit.signal}`;
+  return exit.code === null ? 'could not be started' : `exited with status ${exit.code}`;
 }

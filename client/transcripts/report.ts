@@ -1,5 +1,4 @@
 /** Readable explanations of replay failures: what was expected, what came, and where they differ. */
-import { describeGroup } from './groups.js';
 import type { Json } from './json.js';
 import { formatPath } from './match.js';
 import type { Outcome } from './expectations.js';
@@ -12,17 +11,17 @@ export function describeOutcome(transcript: Transcript, message: Json, outcome: 
   const actual = `  actual:   ${shorten(JSON.stringify(message))}`;
   switch (outcome.kind) {
     case 'unexpected':
-      return [`unexpected host message: no further message of ${describeGroup(outcome.group)} is expected`, actual].join('\n');
+      return [`unexpected host message (${outcome.group.label}): the transcript expects nothing more there`, actual].join('\n');
     case 'early':
       return [
-        `${where(transcript, outcome.line)}: a message of ${describeGroup(outcome.group)} arrived while this line, of ${describeGroup(outcome.lineGroup)}, is still expected first`,
+        `${where(transcript, outcome.line)}: a host message (${outcome.group.label}) arrived out of order: this line (${outcome.lineGroup.label}) must come first`,
         expected(outcome.line),
         actual,
       ].join('\n');
     case 'mismatch': {
       const { path, expected: wanted, actual: got } = outcome.mismatch;
       return [
-        `${where(transcript, outcome.line)}: the host message of ${describeGroup(outcome.group)} does not match`,
+        `${where(transcript, outcome.line)}: the host message (${outcome.group.label}) does not match`,
         `  first difference at ${formatPath(path)}: expected ${wanted}, got ${got}`,
         expected(outcome.line),
         actual,
