@@ -18,6 +18,9 @@ type RunState =
   | { kind: 'exiting' }
   | { kind: 'ended'; exit: CellExit };
 
+/** Longest a disposed run may take to settle before the cell is reported gone anyway. */
+const UNWIND_BOUND_MS = 500;
+
 /** Node clamps longer delays to 1 ms; a cell's timer this long will never matter anyway. */
 const MAX_TIMER_DELAY_MS = 2 ** 31 - 1;
 
@@ -53,17 +56,18 @@ export async function startCellRun(
     prepared.isolate.dispose();
     return endedRun({ kind: 'completed', error: compiled.error });
   }
-  const run = new CellRuntime(prepared, program, events, deps);
   const config: BootstrapConfig = {
     tools: program.tools.map(({ jsName, description }) => ({ jsName, description })),
     maxOutputBytes: program.limits.maxOutputBytes,
   };
-  prepared.start
+  let run!: CellRuntime;
+  const execution = prepared.start
     .apply(undefined, [compiled.body.derefInto(), JSON.stringify(config)], { result: { promise: true, copy: true } })
     .then(
       (errorText: unknown) => run.settled(typeof errorText === 'string' ? errorText : null),
       (error: unknown) => run.isolateFailed(error),
     );
+  run = new CellRuntime(prepared, program, events, deps, execution);
   return run;
 }
 
@@ -80,6 +84,8 @@ class CellRuntime implements CellRun {
     private readonly program: CellProgram,
     private readonly events: CellEvents,
     private readonly deps: CellRunDeps,
+    /** Settles once the isolate's thread has left the cell's code, however the run ended. */
+    private readonly execution: Promise<void>,
   ) {
     this.done = new Promise((resolve) => (this.resolveDone = resolve));
     prepared.slot.binding = this.binding();
@@ -122,7 +128,14 @@ class CellRuntime implements CellRun {
     if (this.wallTimer !== null) clearTimeout(this.wallTimer);
     this.unwatchCpu();
     if (!this.prepared.isolate.isDisposed) this.prepared.isolate.dispose();
-    this.resolveDone(exit);
+    // dispose() returns before the isolate's thread has unwound a running script; the runtime is
+    // gone (and the process may exit) only once the run has settled. isolated-vm settles it
+    // within milliseconds; the bound keeps a wedged thread from holding the cell forever.
+    const unwound = setTimeout(() => this.resolveDone(exit), UNWIND_BOUND_MS);
+    void this.execution.then(() => {
+      clearTimeout(unwound);
+      this.resolveDone(exit);
+    });
   }
 
   private fire(id: number): void {
