@@ -60,14 +60,15 @@ export async function startCellRun(
     tools: program.tools.map(({ jsName, description }) => ({ jsName, description })),
     maxOutputBytes: program.limits.maxOutputBytes,
   };
-  let run!: CellRuntime;
-  const execution = prepared.start
-    .apply(undefined, [compiled.body.derefInto(), JSON.stringify(config)], { result: { promise: true, copy: true } })
-    .then(
-      (errorText: unknown) => run.settled(typeof errorText === 'string' ? errorText : null),
-      (error: unknown) => run.isolateFailed(error),
-    );
-  run = new CellRuntime(prepared, program, events, deps, execution);
+  const run = new CellRuntime(prepared, program, events, deps);
+  run.begin(
+    prepared.start
+      .apply(undefined, [compiled.body.derefInto(), JSON.stringify(config)], { result: { promise: true, copy: true } })
+      .then(
+        (errorText: unknown) => run.settled(typeof errorText === 'string' ? errorText : null),
+        (error: unknown) => run.isolateFailed(error),
+      ),
+  );
   return run;
 }
 
@@ -78,14 +79,14 @@ class CellRuntime implements CellRun {
   private readonly timers = new Map<number, NodeJS.Timeout>();
   private readonly wallTimer: NodeJS.Timeout | null;
   private readonly unwatchCpu: () => void;
+  /** Settles once the isolate's thread has left the cell's code, however the run ended. */
+  private execution: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly prepared: PreparedIsolate,
     private readonly program: CellProgram,
     private readonly events: CellEvents,
     private readonly deps: CellRunDeps,
-    /** Settles once the isolate's thread has left the cell's code, however the run ended. */
-    private readonly execution: Promise<void>,
   ) {
     this.done = new Promise((resolve) => (this.resolveDone = resolve));
     prepared.slot.binding = this.binding();
@@ -97,6 +98,11 @@ class CellRuntime implements CellRun {
       wallTimeLimitMs === null
         ? null
         : setTimeout(() => this.end({ kind: 'completed', error: wallLimitError(wallTimeLimitMs) }), wallTimeLimitMs);
+  }
+
+  /** The cell's code is running: `execution` settles when it stops. */
+  begin(execution: Promise<void>): void {
+    this.execution = execution;
   }
 
   terminate(): void {
