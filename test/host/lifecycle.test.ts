@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { SPEC_HOST_LIMITS } from '../support/protocolDefaults.js';
 import { RawHost } from '../support/rawHost.js';
 
 describe('host lifecycle', function () {
@@ -22,22 +23,7 @@ describe('host lifecycle', function () {
     expect(result.serverInfo.version).to.match(/^\d+\.\d+\.\d+/);
     expect(result.capabilities).to.deep.include({ cellOutput: true, cellYield: true });
     expect(result.capabilities.languages).to.deep.equal(['javascript', 'typescript']);
-    expect(result.limits).to.deep.equal({
-      maxMessageBytes: 67108864,
-      maxInFlightRequests: 256,
-      maxSessions: 256,
-      maxActiveCells: 128,
-      maxPendingDelegateCalls: 1024,
-      sessionDefaults: {
-        maxYieldTimeMs: null,
-        heapLimitMb: 128,
-        cpuTimeLimitMs: 60000,
-        wallTimeLimitMs: null,
-        maxOutputBytes: 16777216,
-        maxPendingToolCalls: 256,
-        maxStoredBytes: 67108864,
-      },
-    });
+    expect(result.limits).to.deep.equal(SPEC_HOST_LIMITS);
   });
 
   it('answers every request before initialize with -32002 and ignores notifications', async () => {

@@ -1,21 +1,13 @@
 import { expect } from 'chai';
+import { SPEC_SESSION_DEFAULTS } from '../support/protocolDefaults.js';
 import { RawHost, withHost } from '../support/rawHost.js';
 
-const DEFAULT_LIMITS = {
-  maxYieldTimeMs: null,
-  heapLimitMb: 128,
-  cpuTimeLimitMs: 60000,
-  wallTimeLimitMs: null,
-  maxOutputBytes: 16777216,
-  maxPendingToolCalls: 256,
-  maxStoredBytes: 67108864,
-};
 
 describe('sessions', function () {
   it('opens a client-chosen id with every effective limit filled in', () =>
     withHost(async (host) => {
       const result = await host.call('session/open', { sessionId: 'a.B:c-1_2', limits: { heapLimitMb: 64, wallTimeLimitMs: 5000 } });
-      expect(result).to.deep.equal({ sessionId: 'a.B:c-1_2', limits: { ...DEFAULT_LIMITS, heapLimitMb: 64, wallTimeLimitMs: 5000 } });
+      expect(result).to.deep.equal({ sessionId: 'a.B:c-1_2', limits: { ...SPEC_SESSION_DEFAULTS, heapLimitMb: 64, wallTimeLimitMs: 5000 } });
     }));
 
   it('assigns session-1, session-2, ... skipping ids already used', () =>
