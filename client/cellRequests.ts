@@ -17,9 +17,9 @@ import { WaitGate } from './waitGate.js';
 /** What cell requests need from their connection. */
 export interface RequestChannel {
   readonly isReady: boolean;
-  /** Refuses a request the connection cannot take, or one too large to send. */
-  checkRequest(method: string, params: unknown): void;
-  /** Sends a checked request; resolves with its validated result. */
+  /** Refuses a request the connection cannot take. */
+  checkRequest(): void;
+  /** Sends a checked request; resolves with its validated result, or rejects with MessageTooLargeError if it is too large to send. */
   send<M extends keyof MethodResults>(method: M, params: MethodParams[M], token: CancellationToken | undefined): Promise<MethodResults[M]>;
   /** Kills the host for a protocol violation; returns the error for the call that saw it. */
   fail(violation: string): ProtocolError;
@@ -44,7 +44,7 @@ export class CellRequests {
   async execute(params: CellExecuteParams, scope: CallScope): Promise<CellResponse> {
     // Checked here too: an abort that already happened fires no listener, so nothing would cancel.
     scope.throwIfAborted();
-    this.channel.checkRequest(Methods.cellExecute, params);
+    this.channel.checkRequest();
     const ticket = this.tracker.executeSent(params.sessionId);
     const answered = observe(scope, (token) =>
       this.channel.send(Methods.cellExecute, params, token).then(
@@ -74,7 +74,7 @@ export class CellRequests {
     const key = `${params.sessionId}\n${params.cellId}`;
     await this.waitGate.clear(key, scope);
     scope.throwIfAborted();
-    this.channel.checkRequest(Methods.cellWait, params);
+    this.channel.checkRequest();
     const answered = observe(scope, (token) =>
       this.channel.send(Methods.cellWait, params, token).then((response) => this.sameCell(Methods.cellWait, params.cellId, response)),
     );
@@ -89,13 +89,13 @@ export class CellRequests {
   /** `cell/terminate`: never cancelled on the wire. */
   async terminate(hostSessionId: string, cellId: string): Promise<CellResponse> {
     const params = { sessionId: hostSessionId, cellId };
-    this.channel.checkRequest(Methods.cellTerminate, params);
+    this.channel.checkRequest();
     return this.sameCell(Methods.cellTerminate, cellId, await this.channel.send(Methods.cellTerminate, params, undefined));
   }
 
   yield(hostSessionId: string, cellId: string): Promise<CellYieldResult> {
     const params = { sessionId: hostSessionId, cellId };
-    this.channel.checkRequest(Methods.cellYield, params);
+    this.channel.checkRequest();
     return this.channel.send(Methods.cellYield, params, undefined);
   }
 

@@ -17,9 +17,6 @@ export interface KeepAlive {
   release(): void;
 }
 
-/** Room for `{"jsonrpc":"2.0","id":<id>,"result":` and `}` around a response's result. */
-const RESPONSE_ENVELOPE_BYTES = 64;
-
 type HostRequestParams = DelegateInvokeToolParams | DelegateNotifyParams;
 
 /**
@@ -31,7 +28,6 @@ type HostRequestParams = DelegateInvokeToolParams | DelegateNotifyParams;
 export class DelegateDispatcher {
   constructor(
     private readonly tracker: CellTracker,
-    private readonly maxMessageBytes: () => number,
     private readonly onViolation: (violation: string) => void,
     private readonly keepAlive: KeepAlive,
   ) {}
@@ -40,7 +36,9 @@ export class DelegateDispatcher {
     if (method === Methods.delegateInvokeTool) {
       const call = this.violationGuard(() => this.checked(Methods.delegateInvokeTool, params));
       const result = (await this.run(call, token, (delegate, args, signal) => delegate.invokeTool(args, signal))) ?? null;
-      return this.sized({ result });
+      // A result too large for the host, or not JSON, is replaced by an error the cell sees: the
+      // writer does that (see FrameWriter), so the result is serialized only once.
+      return { result };
     }
     if (method === Methods.delegateNotify) {
       const note = this.violationGuard(() => this.checked(Methods.delegateNotify, params));
@@ -87,23 +85,6 @@ export class DelegateDispatcher {
     } catch {
       // A throwing output listener must not break the connection.
     }
-  }
-
-  /** A result the host would refuse as too large becomes an error the cell sees instead. */
-  private sized(response: { result: unknown }): { result: unknown } {
-    let bytes: number;
-    try {
-      bytes = Buffer.byteLength(JSON.stringify(response)) + RESPONSE_ENVELOPE_BYTES;
-    } catch (error) {
-      throw new ResponseError(ErrorCode.InternalError, `tool result is not JSON: ${(error as Error).message}`, { kind: 'InternalError' });
-    }
-    const max = this.maxMessageBytes();
-    if (bytes > max) {
-      throw new ResponseError(ErrorCode.MessageTooLarge, `tool result of ${bytes} bytes exceeds the host's maxMessageBytes of ${max}`, {
-        kind: 'MessageTooLarge',
-      });
-    }
-    return response;
   }
 
   private checked<M extends keyof MethodParams>(method: M, params: unknown): MethodParams[M] {

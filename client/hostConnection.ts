@@ -3,7 +3,6 @@ import {
   ErrorCodes,
   ResponseError,
   StreamMessageReader,
-  StreamMessageWriter,
   type CancellationToken,
   type MessageConnection,
 } from 'vscode-jsonrpc/node';
@@ -21,7 +20,8 @@ import {
 import { CellRequests, type RequestChannel } from './cellRequests.js';
 import { CellTracker } from './cellTracker.js';
 import { DelegateDispatcher, type KeepAlive } from './delegateDispatcher.js';
-import { CodeModeError, HostLostError, MessageTooLargeError, ProtocolError, RpcError, SessionClosedError } from './errors.js';
+import { CodeModeError, HostLostError, ProtocolError, RpcError, SessionClosedError } from './errors.js';
+import { FrameWriter } from './frameWriter.js';
 import type { HostCommand } from './hostCommand.js';
 import { describeExit, HostProcess, type ExitInfo } from './hostProcess.js';
 import type { BoundSession } from './types.js';
@@ -41,9 +41,6 @@ export interface ConnectionOptions {
 export type ConnectionEnd = { kind: 'lost'; reason: string } | { kind: 'closed' };
 
 type Phase = { kind: 'handshaking' } | { kind: 'ready' } | { kind: 'stopping' } | { kind: 'ended'; end: ConnectionEnd };
-
-/** Room for `{"jsonrpc":"2.0","id":<16 digits>,"method":"","params":}` around a request's params. */
-const REQUEST_ENVELOPE_BYTES = 64;
 
 /** vscode-jsonrpc's own codes for a request that got no answer because the transport failed. */
 const TRANSPORT_CODES = new Set<number>([ErrorCodes.MessageWriteError, ErrorCodes.PendingResponseRejected, ErrorCodes.ConnectionInactive]);
@@ -66,6 +63,7 @@ export class HostConnection implements KeepAlive, RequestChannel {
   private holds = 0;
   private readonly process: HostProcess;
   private readonly rpc: MessageConnection;
+  private readonly writer: FrameWriter;
   private readonly tracker = new CellTracker();
 
   /** Spawns a host and completes the handshake; a failed start leaves no child behind. */
@@ -79,9 +77,10 @@ export class HostConnection implements KeepAlive, RequestChannel {
     this.process = new HostProcess(options.command, options.onStderr);
     const guard = new WireGuard((violation) => this.detectLoss(violation));
     const reader = guard.guardReader(new StreamMessageReader(this.process.stdout));
-    const writer = guard.guardWriter(new StreamMessageWriter(this.process.stdin));
-    this.rpc = createMessageConnection(reader, writer);
-    const dispatcher = new DelegateDispatcher(this.tracker, () => this.maxMessageBytes, (violation) => this.detectLoss(violation), this);
+    // The writer enforces maxMessageBytes: requests over it are refused, responses replaced.
+    this.writer = new FrameWriter(this.process.stdin, () => this.maxMessageBytes);
+    this.rpc = createMessageConnection(reader, guard.guardWriter(this.writer));
+    const dispatcher = new DelegateDispatcher(this.tracker, (violation) => this.detectLoss(violation), this);
     this.rpc.onRequest((method, params, token) => dispatcher.onRequest(method, params, token));
     this.rpc.onNotification((method, params) => dispatcher.onNotification(method, params));
     // Write errors and the end of stdout mean the host is going; its exit status says why.
@@ -191,16 +190,17 @@ export class HostConnection implements KeepAlive, RequestChannel {
   }
 
   private async call<M extends keyof MethodResults>(method: M, params: MethodParams[M] | undefined): Promise<MethodResults[M]> {
-    this.checkRequest(method, params);
+    this.checkRequest();
     return this.send(method, params, undefined);
   }
 
-  /** Refuses a request on a connection that cannot take it, or one too large to send. */
-  checkRequest(method: string, params: unknown): void {
+  /**
+   * Refuses a request on a connection that cannot take it. One too large to send is refused by
+   * the writer, which serializes it anyway; `send` then rejects with MessageTooLargeError.
+   */
+  checkRequest(): void {
     if (this.phase.kind === 'ended') throw endError(this.phase.end);
     if (this.phase.kind === 'stopping') throw new SessionClosedError('The client');
-    const bytes = Buffer.byteLength(JSON.stringify(params ?? null)) + Buffer.byteLength(method) + REQUEST_ENVELOPE_BYTES;
-    if (bytes > this.maxMessageBytes) throw new MessageTooLargeError(method, bytes, this.maxMessageBytes);
   }
 
   /** Sends a checked request and validates its result; a result that breaks the schema is a violation. */
@@ -226,10 +226,16 @@ export class HostConnection implements KeepAlive, RequestChannel {
     throw this.fail(`code-mode host sent an invalid ${method} result: ${detail}`);
   }
 
-  /** An error response stays the host's; a request that never got one fails with the loss. */
+  /**
+   * An error response stays the host's; a request the writer refused (too large, not JSON) fails
+   * with the writer's error and leaves the connection up; any other request that never got a
+   * response fails with the loss.
+   */
   private async translate(error: unknown): Promise<Error> {
-    if (error instanceof ResponseError && !TRANSPORT_CODES.has(error.code)) {
-      return new RpcError(error.code, error.message, error.data);
+    if (error instanceof ResponseError) {
+      const refusal = error.code === ErrorCodes.MessageWriteError ? this.writer.takeRefusal(error.message) : undefined;
+      if (refusal !== undefined) return refusal;
+      if (!TRANSPORT_CODES.has(error.code)) return new RpcError(error.code, error.message, error.data);
     }
     // Wait for the exit, so the error names the exit status rather than the broken pipe.
     this.detectLoss();

@@ -37,8 +37,17 @@ export class WireGuard {
       onClose: writer.onClose,
       end: () => writer.end(),
       dispose: () => writer.dispose(),
-      write: (message) => (this.admitOutgoing(message) ? writer.write(message) : Promise.resolve()),
+      write: (message) => this.writeOutgoing(writer, message),
     };
+  }
+
+  private writeOutgoing(writer: MessageWriter, message: Message): Promise<void> {
+    if (!this.admitOutgoing(message)) return Promise.resolve();
+    const written = writer.write(message);
+    const { id, method } = message as { id?: Id | null; method?: string };
+    // A request the writer refused (too large) or failed to write will never be answered.
+    if (method !== undefined && id !== undefined && id !== null) written.catch(() => this.awaitingResponse.delete(id));
+    return written;
   }
 
   private inspectIncoming(message: unknown): string | undefined {

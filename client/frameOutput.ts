@@ -1,0 +1,68 @@
+/**
+ * Writes framed messages to the host's stdin: header and body as one buffer, one `stream.write`
+ * per message, so frames never interleave and need no lock. The frames written in one tick leave
+ * in one `writev` (the stream is corked until the tick ends). vscode-jsonrpc dispatches one
+ * incoming message per macrotask, so delegate responses mostly leave one per system call, but
+ * never two per message as with its StreamMessageWriter. A stream error (EPIPE once the host
+ * died) is reported once; every later write then fails at once, and a write nobody waits for
+ * fails silently, so no error becomes an unhandled rejection or an unhandled 'error' event.
+ */
+import type { Writable } from 'node:stream';
+
+export class FrameOutput {
+  private failure: Error | undefined;
+  private corked = false;
+
+  /** `onError` fires once, on the first failure of the stream or of a write. */
+  constructor(
+    private readonly stream: Writable,
+    private readonly onError: (error: Error) => void,
+  ) {
+    stream.on('error', this.failed);
+  }
+
+  /** Frames `json`, which is `bytes` UTF-8 bytes; settles once the stream took the frame. */
+  write(json: string, bytes: number): Promise<void> {
+    if (this.failure !== undefined) return Promise.reject(this.failure);
+    return new Promise<void>((resolve, reject) => {
+      this.push(json, bytes, (error) => {
+        if (!error) return resolve();
+        this.failed(error);
+        reject(error);
+      });
+    });
+  }
+
+  /** Frames `json` without waiting for the stream; a failure only reaches `onError`. */
+  post(json: string, bytes: number): void {
+    if (this.failure === undefined) this.push(json, bytes, this.settled);
+  }
+
+  private push(json: string, bytes: number, callback: (error: Error | null | undefined) => void): void {
+    const header = `Content-Length: ${bytes}\r\n\r\n`;
+    const frame = Buffer.allocUnsafe(header.length + bytes);
+    frame.write(header, 0, 'latin1');
+    frame.write(json, header.length, 'utf8');
+    if (!this.corked) {
+      this.corked = true;
+      this.stream.cork();
+      process.nextTick(this.uncork);
+    }
+    this.stream.write(frame, callback);
+  }
+
+  private readonly settled = (error: Error | null | undefined): void => {
+    if (error) this.failed(error);
+  };
+
+  private readonly uncork = (): void => {
+    this.corked = false;
+    this.stream.uncork();
+  };
+
+  private readonly failed = (error: Error): void => {
+    if (this.failure !== undefined) return;
+    this.failure = error;
+    this.onError(error);
+  };
+}
