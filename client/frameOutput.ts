@@ -8,16 +8,18 @@
  * fails silently, so no error becomes an unhandled rejection or an unhandled 'error' event.
  */
 import type { Writable } from 'node:stream';
+import { encodeFrame, TickCork } from '../schemas/framing.js';
 
 export class FrameOutput {
   private failure: Error | undefined;
-  private corked = false;
+  private readonly cork: TickCork;
 
   /** `onError` fires once, on the first failure of the stream or of a write. */
   constructor(
-    private readonly stream: Writable,
+    stream: Writable,
     private readonly onError: (error: Error) => void,
   ) {
+    this.cork = new TickCork(stream);
     stream.on('error', this.failed);
   }
 
@@ -39,25 +41,12 @@ export class FrameOutput {
   }
 
   private push(json: string, bytes: number, callback: (error: Error | null | undefined) => void): void {
-    const header = `Content-Length: ${bytes}\r\n\r\n`;
-    const frame = Buffer.allocUnsafe(header.length + bytes);
-    frame.write(header, 0, 'latin1');
-    frame.write(json, header.length, 'utf8');
-    if (!this.corked) {
-      this.corked = true;
-      this.stream.cork();
-      process.nextTick(this.uncork);
-    }
-    this.stream.write(frame, callback);
+    const frame = encodeFrame(json, bytes);
+    this.cork.write(frame, callback);
   }
 
   private readonly settled = (error: Error | null | undefined): void => {
     if (error) this.failed(error);
-  };
-
-  private readonly uncork = (): void => {
-    this.corked = false;
-    this.stream.uncork();
   };
 
   private readonly failed = (error: Error): void => {

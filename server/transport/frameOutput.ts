@@ -7,13 +7,14 @@
  * never into an unhandled 'error' event.
  */
 import type { Writable } from 'node:stream';
+import { encodeFrame, TickCork } from '../../schemas/framing.js';
 
 type OutputState = { kind: 'open' } | { kind: 'failed'; error: Error } | { kind: 'disposed' };
 
 export class FrameOutput {
   private state: OutputState = { kind: 'open' };
   private lastWrite: Promise<void> = Promise.resolve();
-  private corked = false;
+  private readonly cork: TickCork;
 
   /**
    * `onError` fires once, on the first failure. The stream closing is deliberately not reported:
@@ -25,6 +26,7 @@ export class FrameOutput {
     private readonly stream: Writable,
     private readonly onError: (error: Error) => void,
   ) {
+    this.cork = new TickCork(stream);
     stream.on('error', this.failed);
   }
 
@@ -32,17 +34,9 @@ export class FrameOutput {
   write(json: string, bytes: number): Promise<void> {
     if (this.state.kind === 'failed') return Promise.reject(this.state.error);
     if (this.state.kind === 'disposed') return Promise.reject(new Error('The transport was disposed; the message was not written.'));
-    const header = `Content-Length: ${bytes}\r\n\r\n`;
-    const frame = Buffer.allocUnsafe(header.length + bytes);
-    frame.write(header, 0, 'latin1');
-    frame.write(json, header.length, 'utf8');
-    if (!this.corked) {
-      this.corked = true;
-      this.stream.cork();
-      process.nextTick(this.uncork);
-    }
+    const frame = encodeFrame(json, bytes);
     const written = new Promise<void>((resolve, reject) => {
-      this.stream.write(frame, (error) => {
+      this.cork.write(frame, (error) => {
         if (error) {
           this.failed(error);
           reject(error);
@@ -67,11 +61,6 @@ export class FrameOutput {
     // The 'error' listener stays (now inert): an error emitted after dispose, say EPIPE from a
     // write still in the pipe, must not become an unhandled 'error' event that kills the host.
   }
-
-  private readonly uncork = (): void => {
-    this.corked = false;
-    this.stream.uncork();
-  };
 
   private readonly failed = (error: Error): void => {
     if (this.state.kind !== 'open') return;

@@ -1,0 +1,41 @@
+/**
+ * LSP base-protocol framing as both ends write it: header and body in one buffer, and every
+ * frame written in the same tick leaving in one `writev`. Shared by the host and the client so
+ * the two writers cannot drift apart.
+ */
+import type { Writable } from 'node:stream';
+
+/** One frame: `Content-Length` header and the body, which is `bytes` UTF-8 bytes. */
+export function encodeFrame(json: string, bytes: number): Buffer {
+  const header = `Content-Length: ${bytes}\r\n\r\n`;
+  const frame = Buffer.allocUnsafe(header.length + bytes);
+  frame.write(header, 0, 'latin1');
+  frame.write(json, header.length, 'utf8');
+  return frame;
+}
+
+/**
+ * Holds a stream corked until the current tick ends, so the frames written during the tick go
+ * out in one system call: a cell awaiting thousands of tool calls at once costs a few writes and
+ * wake-ups instead of thousands.
+ */
+export class TickCork {
+  private corked = false;
+
+  constructor(private readonly stream: Writable) {}
+
+  /** Writes `frame`, corking the stream for the rest of the tick if it is not already. */
+  write(frame: Buffer, callback: (error: Error | null | undefined) => void): void {
+    if (!this.corked) {
+      this.corked = true;
+      this.stream.cork();
+      process.nextTick(this.uncork);
+    }
+    this.stream.write(frame, callback);
+  }
+
+  private readonly uncork = (): void => {
+    this.corked = false;
+    this.stream.uncork();
+  };
+}
