@@ -76,7 +76,10 @@ export function createHostTransport(options: HostTransportOptions): HostTranspor
     onFatal: (error) => fatal.fire(error),
     onInputEnd: () => inputEnd.fire(),
   });
-  const connection = createMessageConnection(reader, writer, toJsonRpcLogger(logger));
+  // Given any parallelism bound, vscode-jsonrpc handles client responses as soon as they are read
+  // instead of one per setImmediate (2000 parallel tool calls: 65 -> 39 µs per call). The bound
+  // itself must never hold a message back: admission is the gate's job (maxInFlightRequests).
+  const connection = createMessageConnection(reader, writer, toJsonRpcLogger(logger), { maxParallelism: Number.MAX_SAFE_INTEGER });
   return {
     connection,
     onFatal: fatal.event,
