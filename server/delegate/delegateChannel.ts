@@ -47,10 +47,15 @@ export class DelegateChannel {
       state = { kind: 'settled' };
       this.pending--;
     };
-    this.connection.sendRequest(method, params, source.token).then(
-      (value: unknown) => settle({ ok: true, value }),
-      (error: unknown) => settle({ ok: false, message: describeFailure(error) }),
-    );
+    try {
+      this.connection.sendRequest(method, params, source.token).then(
+        (value: unknown) => settle({ ok: true, value }),
+        (error: unknown) => settle({ ok: false, message: describeFailure(error) }),
+      );
+    } catch (error) {
+      // vscode-jsonrpc throws at once, instead of rejecting, once the connection is closed.
+      settle({ ok: false, message: describeFailure(error) });
+    }
     return {
       outcome,
       cancel: (reason) => {

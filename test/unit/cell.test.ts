@@ -115,3 +115,19 @@ describe('Cell state machine', () => {
     expect(closed).to.deep.equal([{ sessionId: 's', cellId: '1', status: 'terminated', resultPending: false }]);
   });
 });
+
+describe('DelegateChannel', () => {
+  it('fails a call, and frees its slot, when the connection refuses to send', async () => {
+    const channel = new DelegateChannel(
+      {
+        sendRequest: () => {
+          throw new Error('Connection is closed.');
+        },
+      } as never,
+      1,
+      silentLogger,
+    );
+    expect(await channel.call('delegate/notify', {}).outcome).to.deep.equal({ ok: false, message: 'Connection is closed.' });
+    expect(channel.pendingCount).to.equal(0);
+  });
+});
