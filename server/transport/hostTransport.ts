@@ -76,10 +76,10 @@ export function createHostTransport(options: HostTransportOptions): HostTranspor
     onFatal: (error) => fatal.fire(error),
     onInputEnd: () => inputEnd.fire(),
   });
-  // Given any parallelism bound, vscode-jsonrpc handles client responses as soon as they are read
-  // instead of one per setImmediate (2000 parallel tool calls: 65 -> 39 µs per call). The bound
-  // itself must never hold a message back: admission is the gate's job (maxInFlightRequests).
-  const connection = createMessageConnection(reader, writer, toJsonRpcLogger(logger), { maxParallelism: Number.MAX_SAFE_INTEGER });
+  // No maxParallelism: given one, vscode-jsonrpc handles a response as soon as it is read, ahead of
+  // requests still in its queue, so a client's `cell/wait` followed by a tool answer could run in
+  // the opposite order. Messages are handled in arrival order instead (see docs/benchmarks.md).
+  const connection = createMessageConnection(reader, writer, toJsonRpcLogger(logger));
   return {
     connection,
     onFatal: fatal.event,

@@ -120,6 +120,29 @@ describe('cells: delegate calls (PROTOCOL.md section 6)', function () {
       ['--max-message-bytes', '4096'],
     ));
 
+  it('handles a wait and a tool answer sent together in arrival order', () =>
+    withHost(async (host) => {
+      await openSession(host);
+      host.delegate = () => NO_ANSWER;
+      await execute(host, { source: 'await tools.gate(); text("done")', tools: [{ name: 'gate' }], yieldTimeMs: 0 });
+      const invoke = (await host.waitFor((m: any) => m.method === 'delegate/invokeTool', 'tool call')) as Message;
+      const frame = (body: unknown) => {
+        const text = JSON.stringify(body);
+        return `Content-Length: ${Buffer.byteLength(text)}\r\n\r\n${text}`;
+      };
+      // Messages queued ahead of the wait keep it waiting several turns of the event loop, so a host
+      // that handled the answer out of order would finish the cell before the wait is attached.
+      host.writeRaw(
+        Array.from({ length: 8 }, () => frame({ jsonrpc: '2.0', method: 'initialized' })).join('') +
+          frame({ jsonrpc: '2.0', id: 'w', method: 'cell/wait', params: { sessionId: 's', cellId: '1', yieldTimeMs: 60_000 } }) +
+          frame({ jsonrpc: '2.0', id: invoke.id, result: { result: null } }),
+      );
+      const waited = (await host.waitFor((m: any) => m.id === 'w', 'wait')) as Message;
+      expect(texts(waited.result as CellResponse)).to.deep.equal(['done']);
+      const closed = await cellClosed(host, '1');
+      expect((closed.params as any).resultPending).to.equal(false);
+    }));
+
   it('sends notify as delegate/notify and completes after it is answered', () =>
     withHost(async (host) => {
       await openSession(host);
