@@ -15,7 +15,7 @@ import type { CellEvents, CellExit, CellProgram, CellRun } from '../sandbox/api.
 import type { StoreView } from '../sessions/sessionStore.js';
 import type { CellDelegates, CellIdentity } from './cellDelegates.js';
 import type { CellHost } from './cellHost.js';
-import { Observer } from './observer.js';
+import { Observer, type ObserverKind } from './observer.js';
 import { OutputBuffer } from './outputBuffer.js';
 import { truncateItems } from './truncate.js';
 
@@ -119,7 +119,7 @@ export class Cell {
     return this.phase.kind !== 'settled';
   }
 
-  private attach(kind: 'execute' | 'wait', receivedAt: number, maxOutputTokens: number | undefined, token: CancellationToken): Observer {
+  private attach(kind: ObserverKind, receivedAt: number, maxOutputTokens: number | undefined, token: CancellationToken): Observer {
     const observer = new Observer(kind, receivedAt, maxOutputTokens);
     this.observer = observer;
     observer.onCancel(token, () => {

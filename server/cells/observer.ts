@@ -26,10 +26,6 @@ export class Observer {
     });
   }
 
-  get ended(): boolean {
-    return this.done;
-  }
-
   /** Calls `onExpire` after `ms`, unless the window ended first. */
   startTimer(ms: number, onExpire: () => void): void {
     if (this.done) return;

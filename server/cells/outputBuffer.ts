@@ -5,7 +5,7 @@
  */
 import type { ContentItem } from '../../schemas/index.js';
 
-export function itemBytes(item: ContentItem): number {
+function itemBytes(item: ContentItem): number {
   return item.type === 'text' ? Buffer.byteLength(item.text) : Buffer.byteLength(item.imageUrl);
 }
 

@@ -11,7 +11,7 @@ export interface EnabledTool {
   definition: ToolDefinition;
 }
 
-export function jsToolName(tool: Pick<ToolDefinition, 'name' | 'namespace'>): string {
+function jsToolName(tool: Pick<ToolDefinition, 'name' | 'namespace'>): string {
   const qualified = tool.namespace === undefined ? tool.name : `${tool.namespace}__${tool.name}`;
   const body = qualified.replace(/[^A-Za-z0-9_$]/g, '_');
   return /^[0-9]/.test(body) ? `_${body.slice(1)}` : body;

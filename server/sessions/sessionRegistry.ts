@@ -7,7 +7,7 @@ import { effectiveSessionLimits } from '../../schemas/index.js';
 import { hostError } from '../errors.js';
 import { Session, type SessionEnv } from './session.js';
 
-export const REMEMBERED_SESSION_IDS = 4096;
+const REMEMBERED_SESSION_IDS = 4096;
 
 type Entry = { state: 'open'; session: Session } | { state: 'closing'; session: Session; closed: Promise<void> };
 

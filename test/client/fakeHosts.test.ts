@@ -125,7 +125,8 @@ describe('CodeModeClient against misbehaving hosts', function () {
     });
   }
 
-  it('holds a new wait back until the host answered the aborted one, so it never gets CellBusy', async () => {
+  /** A session on the slow-cancel fake host whose cell "1" had a wait aborted; the host answers that wait 300 ms late. */
+  async function sessionWithAbortedWait() {
     const c = start(fakeHost('slowCancel'));
     const session = await c.openSession();
     await session.execute({ source: 'yield_control()' });
@@ -134,6 +135,11 @@ describe('CodeModeClient against misbehaving hosts', function () {
     await sleep(50);
     controller.abort();
     await aborted;
+    return session;
+  }
+
+  it('holds a new wait back until the host answered the aborted one, so it never gets CellBusy', async () => {
+    const session = await sessionWithAbortedWait();
     const started = Date.now();
     expect(await session.wait('1', { yieldTimeMs: 10 })).to.deep.include({ cellId: '1', status: 'yielded' });
     // The host answers the cancelled wait 300 ms after the cancel; only then is the new wait sent.
@@ -142,14 +148,7 @@ describe('CodeModeClient against misbehaving hosts', function () {
   });
 
   it('fails a held-back wait whose own caller gave up with ABORTED, without sending it', async () => {
-    const c = start(fakeHost('slowCancel'));
-    const session = await c.openSession();
-    await session.execute({ source: 'yield_control()' });
-    const controller = new AbortController();
-    const aborted = rejectsWith(session.wait('1', { yieldTimeMs: 60_000 }, { signal: controller.signal }), 'ABORTED');
-    await sleep(50);
-    controller.abort();
-    await aborted;
+    const session = await sessionWithAbortedWait();
     await rejectsWith(session.wait('1', { yieldTimeMs: 10 }, { timeoutMs: 100 }), 'TIMEOUT');
     await sleep(300);
     expect(await session.wait('1', { yieldTimeMs: 10 })).to.deep.include({ cellId: '1', status: 'yielded' });
