@@ -1,9 +1,18 @@
 # Thin porcelain over npm: every target installs what is missing first.
-NODE ?= node
+# Node >= 24 is required. When the `node` on PATH is older, scripts/ensure-node.sh brings a pinned
+# release from the npm registry into .node/ and every command below runs with it first on PATH
+# (npm included). Set CODEMODE_NODE=/path/to/node to use a Node of your own instead.
+NODE_MAJOR ?= 24
+NODE_BIN := $(shell scripts/ensure-node.sh $(NODE_MAJOR))
+ifeq ($(NODE_BIN),)
+$(error no usable Node >= 24: see the message above)
+endif
+export PATH := $(NODE_BIN):$(PATH)
+NODE := $(NODE_BIN)/node
 NPM ?= npm
 STAMP := node_modules/.install-stamp
 
-.PHONY: all install build gen check-gen lint typecheck test demo bench clean
+.PHONY: all install build gen check-gen lint typecheck test test-unit test-integration test-engine demo bench clean node-version
 
 all: build
 
@@ -12,6 +21,9 @@ $(STAMP): package.json package-lock.json
 	@touch $(STAMP)
 
 install: $(STAMP)
+
+node-version:
+	@$(NODE) --version
 
 build: $(STAMP)
 	$(NPM) run --silent build
@@ -30,6 +42,16 @@ typecheck: $(STAMP)
 
 test: build check-gen lint
 	$(NPM) run --silent test
+
+test-unit: build
+	$(NPM) run --silent test:unit
+
+test-integration: build
+	$(NPM) run --silent test:integration
+
+# The parts of the suite that exercise the engine (host and sandbox), for a second Node line.
+test-engine: build
+	$(NPM) run --silent test:engine
 
 demo: build
 	$(NODE) --no-node-snapshot examples/demo.mjs
