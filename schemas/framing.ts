@@ -15,9 +15,14 @@ export function encodeFrame(json: string, bytes: number): Buffer {
 }
 
 /**
- * Holds a stream corked until the current tick ends, so the frames written during the tick go
- * out in one system call: a cell awaiting thousands of tool calls at once costs a few writes and
- * wake-ups instead of thousands.
+ * Holds a stream corked until the event loop's check phase, so the frames written during one
+ * loop turn go out in one system call: a cell awaiting thousands of tool calls at once costs a
+ * few writes and wake-ups instead of thousands.
+ *
+ * The uncork is a `setImmediate`, not a `process.nextTick`: a write made inside a host function
+ * that an isolate called runs outside Node's callback scope, and under isolated-vm 7 on Node 26
+ * the tick queue then waits for the next unrelated callback (about 10 ms with the CPU-watch
+ * timer). The check phase comes every loop turn whatever scheduled it.
  */
 export class TickCork {
   private corked = false;
@@ -29,7 +34,7 @@ export class TickCork {
     if (!this.corked) {
       this.corked = true;
       this.stream.cork();
-      process.nextTick(this.uncork);
+      setImmediate(this.uncork);
     }
     this.stream.write(frame, callback);
   }

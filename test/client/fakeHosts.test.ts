@@ -125,14 +125,17 @@ describe('CodeModeClient against misbehaving hosts', function () {
     });
   }
 
-  /** A session on the slow-cancel fake host whose cell "1" had a wait aborted; the host answers that wait 300 ms late. */
+  /**
+   * A session on the slow-cancel fake host whose cell "1" had a wait aborted after it reached the
+   * host; the host answers that wait only when the test sends cell/yield.
+   */
   async function sessionWithAbortedWait() {
     const c = start(fakeHost('slowCancel'));
     const session = await c.openSession();
     await session.execute({ source: 'yield_control()' });
     const controller = new AbortController();
     const aborted = rejectsWith(session.wait('1', { yieldTimeMs: 60_000 }, { signal: controller.signal }), 'ABORTED');
-    await sleep(50);
+    await until('the wait to reach the host', () => log.lines.includes('received cell/wait'));
     controller.abort();
     await aborted;
     return session;
@@ -140,17 +143,20 @@ describe('CodeModeClient against misbehaving hosts', function () {
 
   it('holds a new wait back until the host answered the aborted one, so it never gets CellBusy', async () => {
     const session = await sessionWithAbortedWait();
-    const started = Date.now();
-    expect(await session.wait('1', { yieldTimeMs: 10 })).to.deep.include({ cellId: '1', status: 'yielded' });
-    // The host answers the cancelled wait 300 ms after the cancel; only then is the new wait sent.
-    expect(Date.now() - started).to.be.at.least(250);
+    const next = session.wait('1', { yieldTimeMs: 10 });
+    // The cancel went out before this yield, so the host answers the cancelled wait first.
+    expect(await session.yield('1')).to.deep.equal({ yielded: false });
+    expect(await next).to.deep.include({ cellId: '1', status: 'yielded' });
+    await until('the second wait to be logged', () => log.lines.filter((line) => line === 'received cell/wait').length === 2);
+    // Only once the host answered the cancelled wait was the new one sent.
+    expect(log.lines.filter((line) => line.includes('wait'))).to.deep.equal(['received cell/wait', 'answered cancelled wait', 'received cell/wait']);
     expect(log.lines).to.not.include('answered CellBusy');
   });
 
   it('fails a held-back wait whose own caller gave up with ABORTED, without sending it', async () => {
     const session = await sessionWithAbortedWait();
     await rejectsWith(session.wait('1', { yieldTimeMs: 10 }, { timeoutMs: 100 }), 'TIMEOUT');
-    await sleep(300);
+    expect(await session.yield('1')).to.deep.equal({ yielded: false });
     expect(await session.wait('1', { yieldTimeMs: 10 })).to.deep.include({ cellId: '1', status: 'yielded' });
     expect(log.lines).to.not.include('answered CellBusy');
   });

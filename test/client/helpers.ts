@@ -44,7 +44,7 @@ export function expectGone(...pids: (number | undefined)[]): void {
 }
 
 /** Polls `condition` every 10 ms; fails naming `what` after `timeoutMs`. */
-export async function until(what: string, condition: () => boolean, timeoutMs = 5000): Promise<void> {
+export async function until(what: string, condition: () => boolean, timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);

@@ -144,8 +144,8 @@ describe('CodeModeClient with the real host', function () {
     const cellA = await a.execute({ source: FOREVER, yieldTimeMs: 50 });
     const cellB = await b.execute({ source: FOREVER, yieldTimeMs: 50 });
     expect([cellA.cellId, cellA.status, cellB.cellId, cellB.status]).to.deep.equal(['2', 'yielded', '1', 'yielded']);
+    // Whether or not the waits have reached the host when it dies, they are in flight and fail.
     const waits = [a.wait('2', { yieldTimeMs: 60_000 }), b.wait('1', { yieldTimeMs: 60_000 })].map((wait) => rejectsWith(wait, 'HOST_LOST'));
-    await sleep(100);
     const killed = await killHost();
 
     for (const error of await Promise.all(waits)) expect(error.message).to.contain('code-mode host was killed by SIGKILL');
@@ -199,17 +199,20 @@ describe('CodeModeClient with the real host', function () {
   it('aborts a tool call the host cancels, and reports its cell after the delegate settled', async () => {
     start({
       delegate: Object.assign(delegate, {
-        invokeTool: (_call: unknown, signal: AbortSignal) =>
-          new Promise((resolve) => {
-            delegate.events.push('tool started');
-            signal.addEventListener('abort', () => setTimeout(() => resolve(delegate.events.push('tool settled')), 100));
-          }),
+        invokeTool: (call: { tool: { name: string } }, signal: AbortSignal) =>
+          call.tool.name === 'add'
+            ? 3
+            : new Promise((resolve) => {
+                delegate.events.push('tool started');
+                signal.addEventListener('abort', () => setTimeout(() => resolve(delegate.events.push('tool settled')), 100));
+              }),
       }),
     });
     const session = await client.openSession();
     const result = await session.execute({
-      source: 'tools.slow(); await new Promise((r) => setTimeout(r, 100)); text("done")',
-      tools: [{ name: 'slow' }],
+      // The client handles requests in order, so slow has started once add is answered.
+      source: 'tools.slow(); await tools.add({ a: 1, b: 2 }); text("done")',
+      tools: [{ name: 'slow' }, { name: 'add' }],
     });
     expect(result).to.deep.include({ cellId: '1', status: 'completed', items: [{ type: 'text', text: 'done' }] });
     await until('the cell to be reported', () => delegate.closed.length === 1);
@@ -221,7 +224,6 @@ describe('CodeModeClient with the real host', function () {
   it('fails an execute in flight with HOST_LOST on SIGKILL', async () => {
     const session = await start().openSession();
     const executing = rejectsWith(session.execute({ source: FOREVER, yieldTimeMs: 60_000 }), 'HOST_LOST');
-    await sleep(200);
     await killHost();
     const error = await executing;
     expect(error.message).to.contain('killed by SIGKILL');
@@ -276,14 +278,13 @@ describe('CodeModeClient with the real host', function () {
     await session.execute({ source: FOREVER, yieldTimeMs: 10 });
     for (let round = 0; round < 3; round++) {
       const controller = new AbortController();
+      // The wait and its $/cancelRequest leave in one write; were the next wait not held back
+      // until the host answered the cancelled one, the host would refuse it with CellBusy.
       const waiting = session.wait('1', { yieldTimeMs: 60_000 }, { signal: controller.signal });
-      await sleep(50);
       controller.abort();
       await rejectsWith(waiting, 'ABORTED');
-      const started = Date.now();
       const next = await session.wait('1', { yieldTimeMs: 100 });
       expect(next).to.deep.include({ cellId: '1', status: 'yielded' });
-      expect(Date.now() - started).to.be.below(2000);
     }
     hostPid();
   });
@@ -292,8 +293,9 @@ describe('CodeModeClient with the real host', function () {
     const session = await start().openSession();
     await session.execute({ source: FOREVER, yieldTimeMs: 10 });
     const waiting = session.wait('1', { yieldTimeMs: 60_000 });
-    await sleep(100);
-    expect(await session.yield('1')).to.deep.equal({ yielded: true });
+    // yield() answers false, and changes nothing, until the wait is observing on the host.
+    let yielded = false;
+    while (!yielded) ({ yielded } = await session.yield('1'));
     expect(await waiting).to.deep.include({ cellId: '1', status: 'yielded' });
     expect(await session.terminate('1')).to.deep.include({ cellId: '1', status: 'terminated' });
     hostPid();
@@ -303,7 +305,7 @@ describe('CodeModeClient with the real host', function () {
     start({ hostLimits: { maxSessions: 1 } });
     await rejectsWith(client.openSession({}, { timeoutMs: 1 }), 'TIMEOUT');
     // With room for one session, a new open only succeeds once the abandoned one was closed.
-    const deadline = Date.now() + 5000;
+    const deadline = Date.now() + 20_000;
     let session: CodeModeSession | undefined;
     while (session === undefined) {
       try {
@@ -320,11 +322,13 @@ describe('CodeModeClient with the real host', function () {
   });
 
   it('resolves session.close() only after every cell of every generation was reported', async () => {
+    // Aborted tool calls settle only when the test says so, so "still settling" is a fact, not a race.
+    const settle: Array<() => void> = [];
     start({
       delegate: Object.assign(delegate, {
         invokeTool: (call: { cellId: string }, signal: AbortSignal) =>
           new Promise((resolve) =>
-            signal.addEventListener('abort', () => setTimeout(() => resolve(delegate.events.push(`settled ${call.cellId}`)), 1000)),
+            signal.addEventListener('abort', () => settle.push(() => resolve(delegate.events.push(`settled ${call.cellId}`)))),
           ),
       }),
     });
@@ -335,8 +339,11 @@ describe('CodeModeClient with the real host', function () {
     const second = await session.execute({ source: 'await tools.slow()', tools: [{ name: 'slow' }], yieldTimeMs: 100 });
     expect(second).to.deep.include({ cellId: 'g2:1', status: 'yielded' });
     expect(delegate.closed, 'generation 1 is still settling').to.deep.equal([]);
-    await session.close();
-    delegate.events.push('session closed');
+    const closing = session.close().then(() => delegate.events.push('session closed'));
+    await until('both tool calls to be aborted', () => settle.length === 2);
+    expect(delegate.events).to.not.include('session closed');
+    for (const release of settle) release();
+    await closing;
     expect(delegate.events.slice(-5)).to.have.members(['settled 1', 'closed 1 lost', 'settled g2:1', 'closed g2:1 terminated', 'session closed']);
     expect(delegate.events.at(-1)).to.equal('session closed');
     expect(delegate.events.indexOf('settled 1')).to.be.below(delegate.events.indexOf('closed 1 lost'));

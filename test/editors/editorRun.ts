@@ -1,6 +1,7 @@
 /**
- * Shared by the editor tests: find the editor (failing with install instructions when it is
- * missing), run one of examples/editors against this package's host, and check what it saw.
+ * Shared by the editor tests: find the editor (skipped with install instructions when it is
+ * missing, a failure under CI), run one of examples/editors against this package's host, and
+ * check what it saw.
  */
 import { expect } from 'chai';
 import { spawn, spawnSync } from 'node:child_process';
@@ -16,15 +17,18 @@ const EDITORS_DOC = fileURLToPath(new URL('../../../docs/editors.md', import.met
 const RUN_TIMEOUT_MS = 30_000;
 
 /**
- * Fails the test when `program` is missing (so CI cannot pass without running it), unless
- * CODEMODE_SKIP_EDITORS=1 asks to skip editor tests explicitly.
+ * Skips the test, visibly and with install instructions, when `program` is missing: a new user's
+ * `make test` needs no editor. Under CI=true a missing editor is a failure instead, so CI cannot
+ * pass without running the editor clients. CODEMODE_SKIP_EDITORS=1 skips them everywhere.
  */
 export function requireEditor(context: Mocha.Context, program: string, install: string): void {
   if (process.env.CODEMODE_SKIP_EDITORS === '1') context.skip();
   const probe = spawnSync(program, ['--version'], { encoding: 'utf8', timeout: 10_000 });
-  if (probe.error !== undefined || probe.status !== 0) {
-    throw new Error(`${program} is not installed: install it with \`${install}\`, or set CODEMODE_SKIP_EDITORS=1 to skip the editor tests`);
-  }
+  if (probe.error === undefined && probe.status === 0) return;
+  const advice = `${program} is not installed: install it with \`${install}\` to run this editor's test`;
+  if (process.env.CI === 'true') throw new Error(`${advice} (CI=true requires every editor)`);
+  process.stdout.write(`      skipped: ${advice}\n`);
+  context.skip();
 }
 
 export interface EditorRun {

@@ -93,6 +93,8 @@ describe('hostile cells', function () {
         'Uint8Array', 'Uint8ClampedArray', 'WeakMap', 'WeakRef', 'WeakSet', 'decodeURI', 'decodeURIComponent', 'encodeURI',
         'encodeURIComponent', 'escape', 'eval', 'globalThis', 'isFinite', 'isNaN', 'parseFloat', 'parseInt', 'undefined', 'unescape',
         'Iterator', 'SuppressedError', 'DisposableStack', 'AsyncDisposableStack', 'Float16Array',
+        // Standard since Node 26 (V8 14.x).
+        'Temporal',
       ];
       const response = await execute(host, { source: `const STANDARD = ${JSON.stringify(standard)};\n${source}`, tools: [{ name: 'probe' }] });
       expect(response.error).to.equal(null);

@@ -1,14 +1,19 @@
 import { expect } from 'chai';
 import { withHost } from '../support/rawHost.js';
-import { cellClosed, execute, openSession, sleep, texts, type CellResponse } from '../support/cells.js';
+import { cellClosed, execute, openSession, texts, type CellResponse } from '../support/cells.js';
+import { GATE_TOOL, ToolGate } from '../support/toolGate.js';
 
-describe('cells: observation rules (PROTOCOL.md section 4)', function () {
+// Cells that must still be running when the test acts wait on `tools.gate()`, which the test
+// answers when it is ready: the order of events never depends on how fast the machine is.
+describe('cells: observation rules (docs/protocol.md, "Observing cells")', function () {
   it('rule 2: yields when the execute window ends, and the wait returns the rest', () =>
     withHost(async (host) => {
+      const gate = new ToolGate(host);
       await openSession(host);
-      const first = await execute(host, { source: 'text("a"); await new Promise((r) => setTimeout(r, 400)); text("b")', yieldTimeMs: 100 });
+      const first = await execute(host, { source: 'text("a"); await tools.gate(); text("b")', tools: [GATE_TOOL], yieldTimeMs: 100 });
       expect(first).to.deep.include({ cellId: '1', status: 'yielded', error: null });
       expect(texts(first)).to.deep.equal(['a']);
+      await gate.open();
       const rest = await host.call<CellResponse>('cell/wait', { sessionId: 's', cellId: '1' });
       expect(rest.status).to.equal('completed');
       expect(texts(rest)).to.deep.equal(['b']);
@@ -16,10 +21,12 @@ describe('cells: observation rules (PROTOCOL.md section 4)', function () {
 
   it('rule 2: yield_control() ends the window now and the cell keeps running', () =>
     withHost(async (host) => {
+      const gate = new ToolGate(host);
       await openSession(host);
-      const first = await execute(host, { source: 'text("before"); yield_control(); await new Promise((r) => setTimeout(r, 50)); text("after")' });
+      const first = await execute(host, { source: 'text("before"); yield_control(); await tools.gate(); text("after")', tools: [GATE_TOOL] });
       expect(first.status).to.equal('yielded');
       expect(texts(first)).to.deep.equal(['before']);
+      await gate.open();
       const rest = await host.call<CellResponse>('cell/wait', { sessionId: 's', cellId: '1' });
       expect(rest).to.deep.include({ status: 'completed', error: null });
       expect(texts(rest)).to.deep.equal(['after']);
@@ -27,9 +34,10 @@ describe('cells: observation rules (PROTOCOL.md section 4)', function () {
 
   it('rule 2: cell/yield ends the active window; without an observer it answers false', () =>
     withHost(async (host) => {
+      const gate = new ToolGate(host);
       await openSession(host);
-      const pending = host.request('cell/execute', { sessionId: 's', source: 'text("x"); await new Promise((r) => setTimeout(r, 60_000))', yieldTimeMs: 60_000 });
-      await sleep(200);
+      const pending = host.request('cell/execute', { sessionId: 's', source: 'text("x"); await tools.gate()', tools: [GATE_TOOL], yieldTimeMs: 60_000 });
+      await gate.arrived();
       expect(await host.call('cell/yield', { sessionId: 's', cellId: '1' })).to.deep.equal({ yielded: true });
       const first = (await pending).result as CellResponse;
       expect(first.status).to.equal('yielded');
@@ -42,8 +50,8 @@ describe('cells: observation rules (PROTOCOL.md section 4)', function () {
     withHost(async (host) => {
       await openSession(host);
       await execute(host, { source: 'await new Promise(() => {})', yieldTimeMs: 0 });
+      // Requests are handled in arrival order: the first wait observes before the second is read.
       const firstWait = host.request('cell/wait', { sessionId: 's', cellId: '1', yieldTimeMs: 60_000 });
-      await sleep(100);
       const second = await host.request('cell/wait', { sessionId: 's', cellId: '1' });
       expect(second.error?.code).to.equal(-32020);
       expect(second.error?.data).to.deep.equal({ kind: 'CellBusy', cellId: '1' });
@@ -67,9 +75,11 @@ describe('cells: observation rules (PROTOCOL.md section 4)', function () {
 
   it('rule 4: a cell finishing unobserved sends cell/closed with resultPending, keeps its result once', () =>
     withHost(async (host) => {
+      const gate = new ToolGate(host);
       await openSession(host);
-      const first = await execute(host, { source: 'await new Promise((r) => setTimeout(r, 100)); text("done")', yieldTimeMs: 0 });
+      const first = await execute(host, { source: 'await tools.gate(); text("done")', tools: [GATE_TOOL], yieldTimeMs: 0 });
       expect(first.status).to.equal('yielded');
+      await gate.open();
       const closed = await cellClosed(host, '1');
       expect(closed.params).to.deep.equal({ sessionId: 's', cellId: '1', status: 'completed', resultPending: true });
       const result = await host.call<CellResponse>('cell/wait', { sessionId: 's', cellId: '1' });
@@ -93,13 +103,15 @@ describe('cells: observation rules (PROTOCOL.md section 4)', function () {
 
   it('rule 6: $/cancelRequest on execute answers -32800 with cellId and the cell keeps running', () =>
     withHost(async (host) => {
+      const gate = new ToolGate(host);
       await openSession(host);
-      const pending = host.request('cell/execute', { sessionId: 's', source: 'await new Promise((r) => setTimeout(r, 300)); text("still ran")', yieldTimeMs: 60_000 }, 'ex');
-      await sleep(100);
+      const pending = host.request('cell/execute', { sessionId: 's', source: 'await tools.gate(); text("still ran")', tools: [GATE_TOOL], yieldTimeMs: 60_000 }, 'ex');
+      await gate.arrived();
       host.notify('$/cancelRequest', { id: 'ex' });
       const cancelled = await pending;
       expect(cancelled.error?.code).to.equal(-32800);
       expect(cancelled.error?.data).to.deep.equal({ kind: 'RequestCancelled', cellId: '1' });
+      await gate.open();
       const result = await host.call<CellResponse>('cell/wait', { sessionId: 's', cellId: '1' });
       expect(texts(result)).to.deep.equal(['still ran']);
     }));
@@ -109,7 +121,6 @@ describe('cells: observation rules (PROTOCOL.md section 4)', function () {
       await openSession(host);
       await execute(host, { source: 'await new Promise((r) => setTimeout(r, 60_000))', yieldTimeMs: 0 });
       const longWait = host.request('cell/wait', { sessionId: 's', cellId: '1', yieldTimeMs: 60_000 }, 'w1');
-      await sleep(100);
       host.notify('$/cancelRequest', { id: 'w1' });
       expect((await longWait).error?.code).to.equal(-32800);
       const next = await host.call<CellResponse>('cell/wait', { sessionId: 's', cellId: '1', yieldTimeMs: 1 });
@@ -118,11 +129,13 @@ describe('cells: observation rules (PROTOCOL.md section 4)', function () {
 
   it('rule 7: a cell reads a snapshot; writes commit on completion and failure, not on terminate', () =>
     withHost(async (host) => {
+      const gate = new ToolGate(host);
       await openSession(host);
       await execute(host, { source: 'store("a", {n: 1})' });
       expect(texts(await execute(host, { source: 'const v = load("a"); v.n = 99; text(load("a").n)' }))).to.deep.equal(['1']);
-      await execute(host, { source: 'store("b", 1); await new Promise((r) => setTimeout(r, 300)); store("b", 2)', yieldTimeMs: 0 });
+      await execute(host, { source: 'store("b", 1); await tools.gate(); store("b", 2)', tools: [GATE_TOOL], yieldTimeMs: 0 });
       expect(texts(await execute(host, { source: 'text(String(load("b")))' }))).to.deep.equal(['undefined']);
+      await gate.open();
       await cellClosed(host, '3');
       expect(texts(await execute(host, { source: 'text(load("b"))' }))).to.deep.equal(['2']);
       await execute(host, { source: 'store("c", "failed"); throw new Error("x")' });
@@ -186,13 +199,15 @@ describe('cells: observation rules (PROTOCOL.md section 4)', function () {
 
   it('caps every window with the session maxYieldTimeMs, per session', () =>
     withHost(async (host) => {
+      const gate = new ToolGate(host);
       await openSession(host, 's', { maxYieldTimeMs: 1 });
-      await openSession(host, 't', { maxYieldTimeMs: 5000 });
-      const quick = await execute(host, { source: 'await new Promise((r) => setTimeout(r, 400))', yieldTimeMs: 60_000 });
+      await openSession(host, 't', { maxYieldTimeMs: 60_000 });
+      const quick = await execute(host, { source: 'await tools.gate()', tools: [GATE_TOOL], yieldTimeMs: 60_000 });
       expect(quick.status).to.equal('yielded');
       const wait = await host.call<CellResponse>('cell/wait', { sessionId: 's', cellId: '1', yieldTimeMs: 60_000 });
       expect(wait.status).to.equal('yielded');
-      const other = await execute(host, { sessionId: 't', source: 'await new Promise((r) => setTimeout(r, 50)); text("t")', yieldTimeMs: 60_000 });
-      expect(other.status).to.equal('completed');
+      const other = host.call<CellResponse>('cell/execute', { sessionId: 't', source: 'await tools.gate(); text("t")', tools: [GATE_TOOL], yieldTimeMs: 60_000 });
+      await gate.open(1);
+      expect((await other).status).to.equal('completed');
     }));
 });
