@@ -3,7 +3,7 @@
 # release from the npm registry into .node/ and every command below runs with it first on PATH
 # (npm included). Set CODEMODE_NODE=/path/to/node to use a Node of your own instead.
 NODE_MAJOR ?= 24
-NODE_BIN := $(shell scripts/ensure-node.sh $(NODE_MAJOR))
+NODE_BIN := $(shell CODEMODE_NODE='$(CODEMODE_NODE)' scripts/ensure-node.sh $(NODE_MAJOR))
 ifeq ($(NODE_BIN),)
 $(error no usable Node >= 24: see the message above)
 endif
@@ -12,7 +12,7 @@ NODE := $(NODE_BIN)/node
 NPM ?= npm
 STAMP := node_modules/.install-stamp
 
-.PHONY: all install build gen check-gen lint typecheck test test-unit test-integration test-engine demo bench clean node-version
+.PHONY: all install build gen check-gen lint typecheck test test-unit test-integration test-engine test-file demo bench clean node-version
 
 all: build
 
@@ -48,6 +48,10 @@ test-unit: build
 
 test-integration: build
 	$(NPM) run --silent test:integration
+
+# One file or folder: make test-file FILE=dist/test/host/cells.test.js
+test-file: build
+	$(NPM) run --silent test:file -- $(FILE)
 
 # The parts of the suite that exercise the engine (host and sandbox), for a second Node line.
 test-engine: build
