@@ -73,6 +73,13 @@ export const hostError = {
   overloaded(limit: string, value: number) {
     return protocolError('Overloaded', `The host's ${limit} (${value}) is full; retry later or raise the limit.`, { limit });
   },
+  resultTooLarge(cellId: string, messageBytes: number, maxMessageBytes: number) {
+    return protocolError(
+      'MessageTooLarge',
+      `The result of cell ${cellId} is ${messageBytes} bytes as JSON, over maxMessageBytes (${maxMessageBytes}), so it was not sent; it stays pending: collect it with cell/wait and a smaller maxOutputTokens, or raise --max-message-bytes.`,
+      { limit: 'maxMessageBytes', messageBytes, maxMessageBytes, cellId },
+    );
+  },
   internal(method: string) {
     return protocolError('InternalError', `Internal error while handling ${method}; the host logged it on stderr and keeps serving.`);
   },

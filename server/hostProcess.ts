@@ -1,7 +1,9 @@
 /**
  * The host process: parses the command line, serves one connection on stdin/stdout, and exits
  * when that connection ends — 0 after shutdown+exit, EOF or a signal; 1 on exit without
- * shutdown; 2 on an unusable command line or an unparseable frame header.
+ * shutdown; 2 on an unusable command line or an unparseable frame header. Messages are handled
+ * in arrival order, so `exit` followed at once by EOF is an exit (1 without shutdown), and every
+ * request read before EOF or a bad header is answered before the process exits.
  */
 import type { CellClosedParams, CellOutputParams } from '../schemas/index.js';
 import { Methods } from '../schemas/index.js';
@@ -51,6 +53,7 @@ export async function runHost(argv: readonly string[]): Promise<void> {
   const host: HostState = new HostState(limits, {
     sandbox,
     logger,
+    maxResponseBytes: limits.maxMessageBytes,
     delegates,
     activeCells: new AdmissionCounter(limits.maxActiveCells),
     streamOutput: (params: CellOutputParams) => {
@@ -66,6 +69,9 @@ export async function runHost(argv: readonly string[]): Promise<void> {
     exiting = true;
     logger.debug(`exiting with status ${status}: ${why}`);
     await withTimeout(host.teardown(), TEARDOWN_TIMEOUT_MS, logger);
+    // Every request read before the end was dispatched; each gets its answer (-32012 once
+    // teardown began) before the process goes.
+    await withTimeout(connection.answered(), TEARDOWN_TIMEOUT_MS, logger);
     sandbox.dispose();
     await withTimeout(transport.flushed(), TEARDOWN_TIMEOUT_MS, logger);
     transport.dispose();
@@ -79,7 +85,7 @@ export async function runHost(argv: readonly string[]): Promise<void> {
   });
   transport.onInputEnd(() => void exit(0, 'stdin closed'));
   for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => void exit(0, signal));
-  connection.listen();
+  transport.listen();
   logger.info(`codemode-host ${hostVersion()} ready (pid ${process.pid})`);
 }
 

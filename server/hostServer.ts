@@ -1,38 +1,46 @@
 /**
- * Binds a HostState to a vscode-jsonrpc connection: one star handler admits, validates and routes
+ * Binds a HostState to the host's connection: one star handler admits, validates and routes
  * every request, so no handler runs on params its schema rejects, and an unexpected throw
  * becomes InternalError while the host keeps serving.
  */
-import { ResponseError, type MessageConnection } from 'vscode-jsonrpc/node';
+import { ResponseError } from 'vscode-jsonrpc/node';
 import { Methods, validateParams } from '../schemas/index.js';
 import { hostError } from './errors.js';
 import { requestHandlers } from './handlers/requestHandlers.js';
 import type { HostState } from './hostState.js';
 import { admit } from './lifecycle.js';
 import type { Logger } from './log.js';
+import type { HostConnection } from './transport/hostTransport.js';
 
 export interface ServeOptions {
   /** The `exit` notification: the process exits with this status after teardown. */
   onExit(status: 0 | 1): void;
 }
 
-export function serveConnection(connection: MessageConnection, host: HostState, logger: Logger, options: ServeOptions): void {
+export function serveConnection(connection: HostConnection, host: HostState, logger: Logger, options: ServeOptions): void {
   const handlers = requestHandlers(host);
 
-  connection.onRequest(async (method, params, token) => {
+  const toResponseError = (method: string, error: unknown): ResponseError<unknown> => {
+    if (error instanceof ResponseError) return error;
+    logger.error(`${method} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    return hostError.internal(method);
+  };
+
+  // Synchronous where the handler is: a request answered at once is written in arrival order.
+  connection.onRequest((method, params, token) => {
     const receivedAt = performance.now();
     admit(host.lifecycle, method, method === Methods.initialize);
     const handler = handlers.get(method);
     if (handler === undefined) throw hostError.methodNotFound(method);
     const checked = validateParams(method, params);
     if (!checked.ok) throw hostError.invalidParams(method, checked.errors);
+    let result: unknown;
     try {
-      return await handler(checked.value as never, token, receivedAt);
+      result = handler(checked.value as never, token, receivedAt);
     } catch (error) {
-      if (error instanceof ResponseError) throw error;
-      logger.error(`${method} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-      throw hostError.internal(method);
+      throw toResponseError(method, error);
     }
+    return result instanceof Promise ? result.catch((error: unknown) => Promise.reject(toResponseError(method, error))) : result;
   });
 
   connection.onNotification((method) => {

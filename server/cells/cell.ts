@@ -17,13 +17,19 @@ import type { CellDelegates, CellIdentity } from './cellDelegates.js';
 import type { CellHost } from './cellHost.js';
 import { Observer, type ObserverKind } from './observer.js';
 import { OutputBuffer } from './outputBuffer.js';
+import { jsonStringBytes } from './outputItems.js';
 import { truncateItems } from './truncate.js';
 
 interface FinalResult {
   status: Extract<CellStatus, 'completed' | 'terminated'>;
   error: string | null;
   items: ContentItem[];
+  /** The items' JSON size in a response (OutputBuffer's count). */
+  itemBytes: number;
 }
+
+/** Room left in a response for everything but items and error: ids, status, numbers, the marker. */
+const RESPONSE_OVERHEAD_BYTES = 1024;
 
 type Phase =
   | { kind: 'starting'; stopRequested: boolean }
@@ -104,7 +110,7 @@ export class Cell {
     }
     this.terminators++;
     const final = await this.settledFinal;
-    return this.responseOf(final.status, final.items, final.error, receivedAt, undefined);
+    return this.sendable(final, this.responseOf(final.status, final.items, final.error, receivedAt, undefined));
   }
 
   /** `cell/yield`: ends the active observation window now. */
@@ -189,14 +195,27 @@ export class Cell {
     this.settle('completed', exit.error);
   }
 
+  /**
+   * The final result goes to the observer and every terminator; it counts as delivered only when
+   * one of their responses can be sent, otherwise it stays pending for a wait that asks for less.
+   */
   private settle(status: FinalResult['status'], error: string | null): void {
-    const final: FinalResult = { status, error, items: this.output.drain() };
+    const drained = this.output.drain();
+    const final: FinalResult = { status, error, items: drained.items, itemBytes: drained.jsonBytes };
     const observer = this.observer;
     this.observer = undefined;
-    const delivered = observer !== undefined || this.terminators > 0;
+    let delivered = false;
+    if (observer !== undefined) {
+      try {
+        observer.resolve(this.sendable(final, this.responseOf(status, final.items, error, observer.receivedAt, observer.maxOutputTokens)));
+        delivered = true;
+      } catch (tooLarge) {
+        observer.reject(tooLarge);
+      }
+    }
+    if (!delivered && this.terminators > 0) delivered = this.oversize(final, this.responseOf(status, final.items, error, performance.now(), undefined)) === undefined;
     this.phase = { kind: 'settled', final, delivered };
     this.options.host.releaseActiveCell();
-    if (observer !== undefined) observer.resolve(this.responseOf(status, final.items, error, observer.receivedAt, observer.maxOutputTokens));
     this.resolveSettled(final);
     if (delivered) this.options.onCollected();
     this.options.host.afterResponses(() => {
@@ -209,16 +228,33 @@ export class Cell {
   private collect(receivedAt: number, maxOutputTokens: number | undefined): CellResponse {
     if (this.phase.kind !== 'settled') throw new Error(`cell ${this.id} collected before it settled`);
     const { final } = this.phase;
+    const response = this.sendable(final, this.responseOf(final.status, final.items, final.error, receivedAt, maxOutputTokens));
     this.phase.delivered = true;
     this.options.onCollected();
-    return this.responseOf(final.status, final.items, final.error, receivedAt, maxOutputTokens);
+    return response;
+  }
+
+  /** The response, or a -32031 error when it could not be sent (the result then stays pending). */
+  private sendable(final: FinalResult, response: CellResponse): CellResponse {
+    const bytes = this.oversize(final, response);
+    if (bytes !== undefined) throw hostError.resultTooLarge(this.id, bytes, this.options.host.maxResponseBytes);
+    return response;
+  }
+
+  /** The response's size when it is over what the connection can send; the exact size is only computed near the limit. */
+  private oversize(final: FinalResult, response: CellResponse): number | undefined {
+    const room = this.options.host.maxResponseBytes - RESPONSE_OVERHEAD_BYTES;
+    const bound = final.itemBytes + jsonStringBytes(final.error ?? '') + JSON.stringify(response.pendingToolCalls).length;
+    if (bound <= room) return undefined;
+    const bytes = Buffer.byteLength(JSON.stringify(response));
+    return bytes <= room ? undefined : bytes;
   }
 
   private endObservation(status: 'yielded'): void {
     const observer = this.observer;
     if (observer === undefined) return;
     this.observer = undefined;
-    observer.resolve(this.responseOf(status, this.output.drain(), null, observer.receivedAt, observer.maxOutputTokens));
+    observer.resolve(this.responseOf(status, this.output.drain().items, null, observer.receivedAt, observer.maxOutputTokens));
   }
 
   private responseOf(status: CellStatus, items: ContentItem[], error: string | null, receivedAt: number, maxOutputTokens: number | undefined): CellResponse {

@@ -9,6 +9,8 @@ import type { StoreView } from '../sessions/sessionStore.js';
 export interface CellHost {
   readonly sandbox: Sandbox;
   readonly logger: Logger;
+  /** The largest response the connection can send (maxMessageBytes): a final result over it stays pending. */
+  readonly maxResponseBytes: number;
   /** Sends `cell/output` when the client asked for streaming; otherwise does nothing. */
   streamOutput(params: CellOutputParams): void;
   /** Sends `cell/closed`. */

@@ -1,32 +1,41 @@
 /**
- * Output a cell produced since its last observation, bounded by the session's maxOutputBytes.
+ * Output a cell produced since its last observation, bounded by the session's maxOutputBytes as
+ * the items' text and URLs will be sent (escaped: a control character is six bytes). Every item
+ * is checked on the way in (outputItems.ts); a refused one is replaced by a text item saying why.
  * Past the bound, items are dropped whole and counted; the next drain ends with one marker item
  * so the reader knows output was lost and how much.
  */
 import type { ContentItem } from '../../schemas/index.js';
+import { checkItem, itemBytes } from './outputItems.js';
 
-function itemBytes(item: ContentItem): number {
-  return item.type === 'text' ? Buffer.byteLength(item.text) : Buffer.byteLength(item.imageUrl);
+export interface Drained {
+  items: ContentItem[];
+  /** The items' whole JSON size in a response, the marker included. */
+  jsonBytes: number;
 }
 
 export class OutputBuffer {
   private items: ContentItem[] = [];
   private bytes = 0;
+  private jsonBytes = 0;
   private droppedBytes = 0;
 
   constructor(private readonly maxBytes: number) {}
 
-  /** Appends what fits; returns the items actually kept (for streaming). */
-  push(items: readonly ContentItem[], droppedUpstream: number): ContentItem[] {
+  /** Appends what is valid and fits; returns the items actually kept (for streaming). */
+  push(items: readonly unknown[], droppedUpstream: number): ContentItem[] {
     this.droppedBytes += droppedUpstream;
     const kept: ContentItem[] = [];
-    for (const item of items) {
+    for (const value of items) {
+      const checked = checkItem(value);
+      const item: ContentItem = checked.ok ? checked.item : { type: 'text', text: `[output item refused: ${checked.reason}]` };
       const size = itemBytes(item);
-      if (this.bytes + size > this.maxBytes) {
-        this.droppedBytes += size;
+      if (this.bytes + size.payload > this.maxBytes) {
+        this.droppedBytes += size.payload;
         continue;
       }
-      this.bytes += size;
+      this.bytes += size.payload;
+      this.jsonBytes += size.json;
       this.items.push(item);
       kept.push(item);
     }
@@ -34,11 +43,16 @@ export class OutputBuffer {
   }
 
   /** Everything buffered since the previous drain, plus the loss marker if anything was dropped. */
-  drain(): ContentItem[] {
-    const drained = this.items;
-    if (this.droppedBytes > 0) drained.push({ type: 'text', text: `[output truncated: ${this.droppedBytes} bytes dropped]` });
+  drain(): Drained {
+    const drained = { items: this.items, jsonBytes: this.jsonBytes };
+    if (this.droppedBytes > 0) {
+      const marker: ContentItem = { type: 'text', text: `[output truncated: ${this.droppedBytes} bytes dropped]` };
+      drained.items.push(marker);
+      drained.jsonBytes += itemBytes(marker).json;
+    }
     this.items = [];
     this.bytes = 0;
+    this.jsonBytes = 0;
     this.droppedBytes = 0;
     return drained;
   }

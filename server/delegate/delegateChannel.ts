@@ -3,7 +3,7 @@
  * maxPendingDelegateCalls. A call's outcome never rejects: failures are values, so a cell's
  * promise can never turn into an unhandled rejection in the host (isolated-vm issue 314).
  */
-import { CancellationTokenSource, ResponseError, type MessageConnection } from 'vscode-jsonrpc/node';
+import { CancellationTokenSource, ResponseError, type CancellationToken } from 'vscode-jsonrpc/node';
 import type { Logger } from '../log.js';
 
 export type DelegateOutcome = { ok: true; value: unknown } | { ok: false; message: string };
@@ -20,7 +20,7 @@ export class DelegateChannel {
   private pending = 0;
 
   constructor(
-    private readonly connection: Pick<MessageConnection, 'sendRequest'>,
+    private readonly connection: { sendRequest(method: string, params: object, token: CancellationToken): Promise<unknown> },
     private readonly maxPending: number,
     private readonly logger: Logger,
   ) {}

@@ -50,6 +50,9 @@ const IDLE_MS = 2;
 const MAX_TIMERS = ${MAX_PENDING_TIMERS};
 const BOOTSTRAP_FILENAME = ${JSON.stringify(BOOTSTRAP_FILENAME)};
 const DETAILS = ['auto', 'low', 'high', 'original'];
+// The raster types a client can render without running anything; the host re-checks every item
+// it forwards (server/cells/outputItems.ts), so this is only for a clear error in JavaScript.
+const RASTER_IMAGE = new RegExp('^data:image/(?:png|jpeg|gif|webp|avif|bmp);base64,', 'i');
 // Thrown by exit() to unwind the cell; nothing else can produce this object.
 const EXIT = freeze(new ErrorCtor('exit() called'));
 
@@ -177,6 +180,10 @@ const image = (value, detail) => {
     throw fail(/^https?:/i.test(url)
       ? 'image does not accept remote URLs: pass a base64 data: URL instead'
       : 'image expects a data: URL (data:<mime type>;base64,<data>)');
+  }
+  if (!RASTER_IMAGE.test(url)) {
+    const type = url.slice(5, 85).split(/[;,]/)[0];
+    throw fail('image accepts only base64 data: URLs of raster images, not ' + stringify(type) + ': use png, jpeg, gif, webp, avif or bmp');
   }
   const d = detailOf(detail !== undefined && detail !== null ? detail : itemDetail);
   emit(d === undefined ? { type: 'image', imageUrl: url } : { type: 'image', imageUrl: url, detail: d }, url.length);

@@ -52,6 +52,10 @@ export const transportError = {
       sizeData(batchBytes, maxMessageBytes),
     );
   },
+  /** Stands in for a malformed client answer to a pending host request, so that request fails. */
+  malformedAnswer(id: JsonRpcId, reason: string): ErrorResponse {
+    return errorResponse(id, 'InvalidRequest', `The client's answer was malformed (${reason}), so this call failed. Answer with a JSON-RPC 2.0 response: one "result", or an "error" with an integer "code" and a string "message".`);
+  },
   parseError(detail: string): ErrorResponse {
     return errorResponse(null, 'ParseError', `Parse error: the body is not valid JSON (${detail}). Send one UTF-8 JSON value per frame.`);
   },

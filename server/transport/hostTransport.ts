@@ -1,25 +1,13 @@
 /**
- * The host's JSON-RPC connection on stdio: vscode-jsonrpc's MessageConnection over our own
- * reader and writer, which implement every bad-input rule of PROTOCOL.md section 1 (vscode-jsonrpc
- * implements none: no size limit, no -32700/-32600, duplicate ids overwrite each other).
- *
- * vscode-jsonrpc 10 behaviour the host relies on: a star handler `onRequest((method, params,
- * token) => ...)` gets params as sent (`undefined` when absent; the gate turns `null` into
- * absent); a handler result of `undefined` is sent as `"result": null`; a thrown ResponseError
- * is sent as is, any other throw becomes -32603 "Request <m> failed with message: <msg>" (so map
- * errors yourself). A `sendRequest` whose message is over maxMessageBytes rejects with a
- * ResponseError of code -32099 (MessageWriteError) and our "exceeds maxMessageBytes" message.
+ * The host's JSON-RPC connection on stdio: our reader, gate and writer, which implement every
+ * bad-input rule of docs/protocol.md, and a dispatcher that handles what the gate lets through in
+ * arrival order (see hostConnection.ts for the handler conventions it keeps from vscode-jsonrpc).
  */
 import type { Readable, Writable } from 'node:stream';
-import {
-  createMessageConnection,
-  Emitter,
-  type Event,
-  type Logger as JsonRpcLogger,
-  type MessageConnection,
-} from 'vscode-jsonrpc/node';
+import { Emitter, type Event } from 'vscode-jsonrpc/node';
 import type { Logger } from '../log.js';
 import type { FrameHeaderError } from './frameHeaderError.js';
+import { Dispatcher, type HostConnection } from './hostConnection.js';
 import { InFlightRequests } from './inFlightRequests.js';
 import { MessageGate } from './messageGate.js';
 import { HostMessageReader } from './messageReader.js';
@@ -27,6 +15,7 @@ import { HostMessageWriter } from './messageWriter.js';
 import { OutgoingRequests } from './outgoingRequests.js';
 
 export { FrameHeaderError, type FrameHeaderProblem } from './frameHeaderError.js';
+export type { HostConnection } from './hostConnection.js';
 
 export interface HostTransportOptions {
   /** Client-to-host bytes (process.stdin). */
@@ -37,23 +26,27 @@ export interface HostTransportOptions {
   maxMessageBytes: number;
   /** Client requests admitted and not yet answered; beyond it a request gets -32030. */
   maxInFlightRequests: number;
-  /** Receives the transport's and vscode-jsonrpc's log lines (stderr). */
+  /** Receives the transport's log lines (stderr). */
   logger: Logger;
 }
 
 export interface HostTransport {
-  /** Not yet listening: register the handlers, then call `connection.listen()`. */
-  readonly connection: MessageConnection;
+  /** Not yet listening: register the handlers, then call `listen()`. */
+  readonly connection: HostConnection;
+  /** Starts reading input; every message read is dispatched before EOF or a fatal header is reported. */
+  listen(): void;
   /**
    * Fires once when a frame header cannot be parsed. Reading has stopped (the stream cannot be
    * resynchronised) but writing still works: tear down every session, await `flushed()`, exit 2.
    */
   readonly onFatal: Event<FrameHeaderError>;
   /**
-   * Fires once when the input ends (EOF or a read error). `connection.onClose` does not fire for
-   * it, so the connection can still send `cell/closed` during teardown; then await `flushed()`.
+   * Fires once when the input ends (EOF or a read error). The connection can still send
+   * `cell/closed` during teardown; then await `connection.answered()` and `flushed()`.
    */
   readonly onInputEnd: Event<void>;
+  /** Fires once, on the first failed write (EPIPE once the client is gone). */
+  readonly onWriteError: Event<Error>;
   /** Resolves once every frame written so far has been handed to the OS (write before exit). */
   flushed(): Promise<void>;
   /** Disposes the connection (pending `sendRequest`s reject with -32097) and releases all listeners. */
@@ -76,29 +69,23 @@ export function createHostTransport(options: HostTransportOptions): HostTranspor
     onFatal: (error) => fatal.fire(error),
     onInputEnd: () => inputEnd.fire(),
   });
-  // No maxParallelism: given one, vscode-jsonrpc handles a response as soon as it is read, ahead of
-  // requests still in its queue, so a client's `cell/wait` followed by a tool answer could run in
-  // the opposite order. Messages are handled in arrival order instead (see docs/benchmarks.md).
-  const connection = createMessageConnection(reader, writer, toJsonRpcLogger(logger));
+  const dispatcher = new Dispatcher(writer, logger);
+  const writeError = new Emitter<Error>();
+  writer.onError(([error]) => writeError.fire(error));
   return {
-    connection,
+    connection: dispatcher,
+    listen: () => void reader.listen(dispatcher.dispatch),
     onFatal: fatal.event,
     onInputEnd: inputEnd.event,
+    onWriteError: writeError.event,
     flushed: () => writer.flushed(),
     dispose() {
-      connection.dispose(); // disposes the reader and the writer too
+      dispatcher.dispose();
+      reader.dispose();
+      writer.dispose();
       fatal.dispose();
       inputEnd.dispose();
+      writeError.dispose();
     },
-  };
-}
-
-/** vscode-jsonrpc's own complaints (for instance a response without id) go to stderr, never stdout. */
-function toJsonRpcLogger(logger: Logger): JsonRpcLogger {
-  return {
-    error: (message) => logger.error(`jsonrpc: ${message}`),
-    warn: (message) => logger.warn(`jsonrpc: ${message}`),
-    info: (message) => logger.info(`jsonrpc: ${message}`),
-    log: (message) => logger.debug(`jsonrpc: ${message}`),
   };
 }

@@ -1,9 +1,12 @@
 /**
- * Sits between the frame parser and vscode-jsonrpc and applies every per-message rule of
- * PROTOCOL.md section 1 that vscode-jsonrpc does not: -32700 for bad JSON, -32600 for anything
- * that is not JSON-RPC 2.0, batches, duplicate in-flight ids and `maxInFlightRequests`. Only
- * well-formed messages reach vscode-jsonrpc; every error reply is written from here at once.
+ * Sits between the frame parser and the dispatcher and applies every per-message rule of
+ * docs/protocol.md: -32700 for a body that is not UTF-8 JSON, -32600 for anything that is not
+ * JSON-RPC 2.0, batches, duplicate in-flight ids and `maxInFlightRequests`. Only well-formed
+ * messages reach the dispatcher; every error reply is written from here at once. A response that
+ * names a pending host request always settles it, with an error when it was malformed, and is
+ * never answered (a -32600 carrying the host's own request id would look like an answer).
  */
+import { isUtf8 } from 'node:buffer';
 import type { DataCallback, Message, NotificationMessage, RequestMessage, ResponseMessage } from 'vscode-jsonrpc/node';
 import type { Logger } from '../log.js';
 import { BatchReply } from './batchReply.js';
@@ -32,6 +35,10 @@ export class MessageGate {
 
   /** Handles one complete frame body, passing what is well-formed to `forward`. */
   accept(body: Buffer, forward: DataCallback): void {
+    if (!isUtf8(body)) {
+      this.options.writer.writeTransportReply(transportError.parseError('the body is not valid UTF-8'));
+      return;
+    }
     let value: unknown;
     try {
       value = JSON.parse(body.toString('utf8'));
@@ -51,8 +58,9 @@ export class MessageGate {
   rejectOversize(byteLength: number, head: Buffer, forward: DataCallback): void {
     const { maxMessageBytes, outgoing, writer } = this.options;
     writer.writeTransportReply(transportError.incomingTooLarge(byteLength, maxMessageBytes));
-    const id = responseIdOf(head);
-    if (id !== undefined && outgoing.settle(id)) forward(transportError.responseTooLarge(id, byteLength, maxMessageBytes));
+    const named = responseIdOf(head);
+    const id = named === undefined ? undefined : outgoing.claim(named);
+    if (id !== undefined) forward(transportError.responseTooLarge(id, byteLength, maxMessageBytes));
   }
 
   private acceptSingle(value: unknown, forward: DataCallback): void {
@@ -85,7 +93,9 @@ export class MessageGate {
       case 'notification':
         return this.isMalformedCancel(message.message) ? { kind: 'drop' } : { kind: 'forward', message: message.message };
       case 'response':
-        return this.isExpected(message.message) ? { kind: 'forward', message: message.message } : { kind: 'drop' };
+        return this.expected(message.message);
+      case 'malformedResponse':
+        return this.settleMalformed(message.id, message.reason);
     }
   }
 
@@ -111,11 +121,23 @@ export class MessageGate {
   }
 
   /** A response must answer a request the host sent; others are logged and dropped. */
-  private isExpected(response: ResponseMessage): boolean {
-    // An id-less error response (the client could not read something) goes on: vscode-jsonrpc logs it.
-    if (response.id === null || this.options.outgoing.settle(response.id)) return true;
+  private expected(response: ResponseMessage & { id: JsonRpcId | null }): Verdict {
+    if (response.id === null) {
+      // An id-less error response (the client could not read something) is logged by the dispatcher.
+      return { kind: 'forward', message: response };
+    }
+    const id = this.options.outgoing.claim(response.id);
+    if (id !== undefined) return { kind: 'forward', message: { ...response, id } as ResponseMessage };
     this.options.logger.warn(`Ignored a response for unknown request id ${JSON.stringify(response.id)}.`);
-    return false;
+    return { kind: 'drop' };
+  }
+
+  /** A malformed answer to a pending host request fails that request; any other is -32600. */
+  private settleMalformed(named: JsonRpcId | null, reason: string): Verdict {
+    const id = named === null ? undefined : this.options.outgoing.claim(named);
+    if (id === undefined) return { kind: 'reply', response: transportError.invalidRequest(named, reason) };
+    this.options.logger.warn(`The client answered request ${JSON.stringify(id)} with a malformed response: ${reason}.`);
+    return { kind: 'forward', message: transportError.malformedAnswer(id, reason) };
   }
 }
 

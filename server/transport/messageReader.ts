@@ -1,9 +1,9 @@
 /**
- * The host's MessageReader: input bytes -> FrameParser -> MessageGate -> vscode-jsonrpc.
+ * The host's MessageReader: input bytes -> FrameParser -> MessageGate -> the dispatcher.
  *
- * Input EOF is not reported as the reader's close: vscode-jsonrpc would then mark the connection
- * closed and refuse to send, yet the host still has to send `cell/closed` while it tears down.
- * EOF and fatal header errors go to the owner's callbacks instead.
+ * Every message of a chunk is handed on synchronously, in order, so EOF and a fatal header error
+ * (reported to the owner's callbacks, not as the reader's close) always come after every message
+ * read before them was dispatched.
  */
 import type { Readable } from 'node:stream';
 import { AbstractMessageReader, Disposable, type DataCallback, type MessageReader } from 'vscode-jsonrpc/node';

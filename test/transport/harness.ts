@@ -57,7 +57,7 @@ export class Peer {
     });
     this.output.on('data', (chunk: Buffer) => parser.push(chunk));
     this.transport.connection.onRequest((method, params, token) => this.handle(method, params, token));
-    this.transport.connection.listen();
+    this.transport.listen();
   }
 
   send(message: Json): void {

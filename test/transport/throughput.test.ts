@@ -17,7 +17,7 @@ function hostPair(): Pair {
   const toClient = new PassThrough();
   const transport = createHostTransport({ input: toHost, output: toClient, maxMessageBytes: 1 << 26, maxInFlightRequests: 1024, logger: silentLogger });
   transport.connection.onRequest((_method, params) => params);
-  transport.connection.listen();
+  transport.listen();
   const client = createMessageConnection(new StreamMessageReader(toClient), new StreamMessageWriter(toHost));
   client.listen();
   return { client, dispose: () => (client.dispose(), transport.dispose()) };

@@ -49,6 +49,7 @@ function harness() {
     host: {
       sandbox,
       logger: silentLogger,
+      maxResponseBytes: 64 << 20,
       streamOutput: () => {},
       cellClosed: (params) => closed.push(params),
       afterResponses: (action) => setImmediate(action),

@@ -33,8 +33,9 @@ export const transport: Scenario[] = [
     name: 'transport-message-too-large',
     description: [
       'With --max-message-bytes 2048: an oversize incoming body is skipped and answered -32031 with id null;',
-      'an oversize response becomes a -32031 error for the same id; an oversize delegate request fails',
-      'only that tool call, in JavaScript. The connection and the session stay up.',
+      'an oversize response becomes a -32031 error for the same id; a final result too large to send stays',
+      'pending (cell/closed says resultPending) for a wait with a smaller maxOutputTokens; an oversize',
+      'delegate request fails only that tool call, in JavaScript. The connection and the session stay up.',
     ],
     hostArgs: ['--max-message-bytes', '2048'],
     async run(client) {
@@ -43,6 +44,8 @@ export const transport: Scenario[] = [
       await nullIdError(client, -32031);
       await client.call('session/open', { sessionId: 's' });
       await client.request('cell/execute', { sessionId: 's', source: 'text("y".repeat(3000))' });
+      await client.notification('cell/closed', (p) => p.cellId === '1');
+      await client.call('cell/wait', { sessionId: 's', cellId: '1', maxOutputTokens: 100 });
       const execute = client.request('cell/execute', { sessionId: 's', source: 'try { await tools.echo("z".repeat(3000)) } catch (e) { text("failed") }\ntext(await tools.echo("small"))', tools: [{ name: 'echo' }] });
       const small = await client.hostRequest('delegate/invokeTool');
       client.answer(small, { result: small.params.input });
