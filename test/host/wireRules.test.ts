@@ -37,11 +37,14 @@ describe('host: every request answered, every result delivered (docs/protocol.md
     expect(host.notificationsOf('cell/closed').map((m) => (m.params as any).status)).to.deep.equal(['terminated']);
   });
 
-  it('handles exit followed at once by EOF as exit: status 1 without shutdown', async () => {
+  it('handles exit followed at once by EOF as exit (status 1 without shutdown), answering what came after it with -32012', async () => {
     const host = new RawHost();
-    host.child.stdin.end([INITIALIZE, INITIALIZED, { jsonrpc: '2.0', method: 'exit' }].map(frame).join(''));
+    host.child.stdin.end([INITIALIZE, INITIALIZED, { jsonrpc: '2.0', method: 'exit' }, OPEN].map(frame).join(''));
     expect(await host.exited).to.deep.equal({ code: 1, signal: null });
-    expect(responses(host).map((m) => m.id)).to.deep.equal([1]);
+    expect(responses(host).map((m) => [m.id, m.error?.code])).to.deep.equal([
+      [1, undefined],
+      [2, -32012],
+    ]);
   });
 
   it('bounds output by its escaped JSON size, so a completed result always fits its response', () =>

@@ -272,6 +272,21 @@ describe('host transport', () => {
       expect(await peer.pending()).to.deep.equal([]);
     });
 
+    it('dispatches every message read before EOF, in order, before reporting EOF, and tells when all are answered', async () => {
+      peer = new Peer();
+      const atEof = new Promise<string[]>((resolve) => peer.transport.onInputEnd(() => resolve([...peer.started])));
+      peer.input.end(Buffer.concat([frame(JSON.stringify(request(1, 'hold', { key: 'a' }))), frame(JSON.stringify(request(2, 'hold', { key: 'b' })))]));
+      expect(await atEof).to.deep.equal(['a', 'b']);
+      let answered = false;
+      const allAnswered = peer.transport.connection.answered().then(() => (answered = true));
+      peer.release('b');
+      expect(await peer.next()).to.deep.equal(result(2, 'released b'));
+      expect(answered).to.equal(false);
+      peer.release('a');
+      expect(await peer.next()).to.deep.equal(result(1, 'released a'));
+      await allAnswered;
+    });
+
     it('reports input EOF without closing the connection', async () => {
       peer = new Peer();
       const ended = new Promise<void>((resolve) => peer.transport.onInputEnd(resolve));
