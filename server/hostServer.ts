@@ -4,7 +4,7 @@
  * becomes InternalError while the host keeps serving.
  */
 import { ResponseError, type MessageConnection } from 'vscode-jsonrpc/node';
-import { Methods, validateParams } from '../schemas/index.js';
+import { Methods } from '../schemas/index.js';
 import { hostError } from './errors.js';
 import { requestHandlers } from './handlers/requestHandlers.js';
 import type { HostState } from './hostState.js';
@@ -24,10 +24,8 @@ export function serveConnection(connection: MessageConnection, host: HostState, 
     admit(host.lifecycle, method, method === Methods.initialize);
     const handler = handlers.get(method);
     if (handler === undefined) throw hostError.methodNotFound(method);
-    const checked = validateParams(method, params);
-    if (!checked.ok) throw hostError.invalidParams(method, checked.errors);
     try {
-      return await handler(checked.value as never, token, receivedAt);
+      return await handler(params, token, receivedAt);
     } catch (error) {
       if (error instanceof ResponseError) throw error;
       logger.error(`${method} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
