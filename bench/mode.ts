@@ -3,6 +3,8 @@
  * `quick` (BENCH_QUICK=1) must finish under a minute; `smoke` (BENCH_SMOKE=1) only proves the
  * harness still runs end to end, in a few seconds, with figures too noisy to mean anything.
  */
+import type { PeerMode } from './peers/rounds.js';
+
 export type ModeName = 'full' | 'quick' | 'smoke';
 
 export interface Mode {
@@ -31,6 +33,8 @@ export interface Mode {
   cellsCurve: number[];
   payloadCurve: number[];
   payloadCurveSamples: number;
+  /** The peers table: rounds, samples per workload and round, memory probe sizes. */
+  peers: PeerMode;
 }
 
 const KiB = 1024;
@@ -58,6 +62,13 @@ const FULL: Mode = {
   cellsCurve: [1, 2, 4, 8, 16, 32, 64, 128],
   payloadCurve: [KiB, 4 * KiB, 16 * KiB, 64 * KiB, 256 * KiB, MiB, 4 * MiB, 16 * MiB, 32 * MiB],
   payloadCurveSamples: 8,
+  peers: {
+    rounds: 5,
+    warmup: true,
+    samples: { trivial_cell: 40, one_tool_call: 40, parallel_1000: 3, payload_16mib: 2, sessions_100x10: 1 },
+    memorySessions: 200,
+    memoryCells: 20,
+  },
 };
 
 const QUICK: Mode = {
@@ -80,6 +91,13 @@ const QUICK: Mode = {
   cellsCurve: [1, 4, 16, 64, 128],
   payloadCurve: [KiB, 16 * KiB, 256 * KiB, 4 * MiB, 32 * MiB],
   payloadCurveSamples: 3,
+  peers: {
+    rounds: 2,
+    warmup: true,
+    samples: { trivial_cell: 20, one_tool_call: 20, parallel_1000: 1, payload_16mib: 1, sessions_100x10: 1 },
+    memorySessions: 100,
+    memoryCells: 10,
+  },
 };
 
 const SMOKE: Mode = {
@@ -105,6 +123,7 @@ const SMOKE: Mode = {
   cellsCurve: [1, 4],
   payloadCurve: [KiB, MiB],
   payloadCurveSamples: 1,
+  peers: { rounds: 1, warmup: false, samples: {}, memorySessions: 5, memoryCells: 2 },
 };
 
 export function modeFromEnv(env: NodeJS.ProcessEnv): Mode {

@@ -23,8 +23,9 @@ import { sessionOpen } from './metrics/sessionOpen.js';
 import { terminateCpu } from './metrics/terminate.js';
 import { PARALLEL_CALLS, toolCallParallel, toolCallRtt } from './metrics/toolCalls.js';
 import { modeFromEnv } from './mode.js';
+import { peerTable } from './peers/rounds.js';
 import { scaleSvg } from './report/svg.js';
-import { curvesTable, goalsTable, metricsTable } from './report/table.js';
+import { curvesTable, goalsTable, metricsTable, peersTable } from './report/table.js';
 import { cellsCurve } from './scale/cellsCurve.js';
 import type { Curve } from './scale/curve.js';
 import { payloadCurve } from './scale/payloadCurve.js';
@@ -87,6 +88,8 @@ try {
 await measure('idle_session_rss_kb', () => idleSessionRss(mode.idleSessions));
 const sessions = await step('scale: open sessions', () => sessionsCurve(mode.sessionsCurve, mode.curveSamples));
 
+const peers = await step('peers', () => peerTable(mode.peers, (line) => process.stderr.write(`bench: ${line}\n`)));
+
 const goals = checkGoals(metrics);
 const curves = { sessions, cells, payload };
 const results = {
@@ -94,6 +97,7 @@ const results = {
   metrics,
   goals,
   scale: curves,
+  peers,
   notes: {
     tools: TOOLS.map((t) => t.name),
     latency: 'p50/p99 in ms, nearest rank, after a warm-up; goals compare p50s; ratio ≤ 1 means met',
@@ -103,4 +107,4 @@ await mkdir(outDir, { recursive: true });
 await writeFile(join(outDir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
 const caption = `${info.date.slice(0, 10)} · ${info.cpus} × ${info.cpuModel} · Node ${info.node} · isolated-vm ${info.isolatedVm} · ${mode.name} run`;
 await writeFile(join(outDir, 'scale.svg'), scaleSvg(Object.values(curves), caption));
-process.stdout.write(`${metricsTable(metrics)}\n\n${goalsTable(goals)}\n\n${curvesTable(curves)}\n`);
+process.stdout.write(`${metricsTable(metrics)}\n\n${goalsTable(goals)}\n\n${curvesTable(curves)}\n\n${peersTable(peers)}\n`);

@@ -8,14 +8,19 @@ export interface CallOptions {
   timeoutMs?: number;
 }
 
+/** The signal of every scope that cannot abort: shared, since nothing ever aborts it. */
+const NEVER_ABORTED = new AbortController().signal;
+
 /**
  * One call's cancellation: the caller's signal and deadline folded into a single AbortSignal whose
  * reason is the typed error the call rejects with. Dispose it when the call settles so the timer
- * does not outlive the call.
+ * does not outlive the call. A call with neither signal nor deadline cannot abort, and its scope
+ * allocates nothing: no controller, no listener, no race.
  */
 export class CallScope {
   readonly signal: AbortSignal;
-  private readonly controller = new AbortController();
+  /** False when the call has neither signal nor deadline: `signal` then never aborts. */
+  readonly abortable: boolean;
   private readonly timer: NodeJS.Timeout | undefined;
   private readonly onCallerAbort: (() => void) | undefined;
 
@@ -23,17 +28,23 @@ export class CallScope {
     what: string,
     private readonly options: CallOptions = {},
   ) {
-    this.signal = this.controller.signal;
     const callerSignal = options.signal;
+    const timeoutMs = options.timeoutMs;
+    this.abortable = callerSignal !== undefined || timeoutMs !== undefined;
+    if (!this.abortable) {
+      this.signal = NEVER_ABORTED;
+      return;
+    }
+    const controller = new AbortController();
+    this.signal = controller.signal;
     if (callerSignal?.aborted) {
-      this.controller.abort(new AbortedError(what, callerSignal.reason));
+      controller.abort(new AbortedError(what, callerSignal.reason));
     } else if (callerSignal) {
-      this.onCallerAbort = () => this.controller.abort(new AbortedError(what, callerSignal.reason));
+      this.onCallerAbort = () => controller.abort(new AbortedError(what, callerSignal.reason));
       callerSignal.addEventListener('abort', this.onCallerAbort, { once: true });
     }
-    const timeoutMs = options.timeoutMs;
     if (timeoutMs !== undefined && !this.signal.aborted) {
-      this.timer = setTimeout(() => this.controller.abort(new TimeoutError(what, timeoutMs)), timeoutMs);
+      this.timer = setTimeout(() => controller.abort(new TimeoutError(what, timeoutMs)), timeoutMs);
     }
   }
 
@@ -51,6 +62,7 @@ export class CallScope {
    * eventual rejection is observed here so it never surfaces as unhandled.
    */
   race<T>(work: Promise<T>): Promise<T> {
+    if (!this.abortable) return work;
     work.catch(() => undefined);
     if (this.signal.aborted) return Promise.reject(this.reason);
     return new Promise<T>((resolve, reject) => {

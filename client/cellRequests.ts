@@ -126,8 +126,9 @@ export class CellRequests {
   }
 }
 
-/** Sends an observing request whose token is cancelled when `scope` aborts. */
-function observe<T>(scope: CallScope, send: (token: CancellationToken) => Promise<T>): Promise<T> {
+/** Sends an observing request whose token is cancelled when `scope` aborts (no token when it cannot). */
+function observe<T>(scope: CallScope, send: (token: CancellationToken | undefined) => Promise<T>): Promise<T> {
+  if (!scope.abortable) return send(undefined);
   const tokens = new CancellationTokenSource();
   const cancel = () => tokens.cancel();
   scope.signal.addEventListener('abort', cancel, { once: true });

@@ -8,7 +8,7 @@
  * fails silently, so no error becomes an unhandled rejection or an unhandled 'error' event.
  */
 import type { Writable } from 'node:stream';
-import { encodeFrame, TickCork } from '../schemas/framing.js';
+import { encodeFrame, TickCork, type JsonText } from '../schemas/framing.js';
 
 export class FrameOutput {
   private failure: Error | undefined;
@@ -24,7 +24,7 @@ export class FrameOutput {
   }
 
   /** Frames `json`, which is `bytes` UTF-8 bytes; settles once the stream took the frame. */
-  write(json: string, bytes: number): Promise<void> {
+  write(json: JsonText, bytes: number): Promise<void> {
     if (this.failure !== undefined) return Promise.reject(this.failure);
     return new Promise<void>((resolve, reject) => {
       this.push(json, bytes, (error) => {
@@ -36,11 +36,11 @@ export class FrameOutput {
   }
 
   /** Frames `json` without waiting for the stream; a failure only reaches `onError`. */
-  post(json: string, bytes: number): void {
+  post(json: JsonText, bytes: number): void {
     if (this.failure === undefined) this.push(json, bytes, this.settled);
   }
 
-  private push(json: string, bytes: number, callback: (error: Error | null | undefined) => void): void {
+  private push(json: JsonText, bytes: number, callback: (error: Error | null | undefined) => void): void {
     const frame = encodeFrame(json, bytes);
     this.cork.write(frame, callback);
   }

@@ -20,9 +20,11 @@ import {
   type RequestMessage,
   type ResponseMessage,
 } from 'vscode-jsonrpc/node';
+import { jsonBytes, type JsonText } from '../schemas/framing.js';
 import { ErrorCode } from '../schemas/index.js';
 import { MessageTooLargeError } from './errors.js';
 import { FrameOutput } from './frameOutput.js';
+import { responseJson } from './responseJson.js';
 
 const RESOLVED = Promise.resolve();
 
@@ -94,13 +96,13 @@ export class FrameWriter extends AbstractMessageWriter implements MessageWriter 
   }
 
   private writeResponse(response: ResponseMessage): void {
-    let json: string;
+    let json: JsonText;
     try {
-      json = JSON.stringify(response);
+      json = responseJson(response);
     } catch (error) {
       json = errorResponse(response, ErrorCode.InternalError, `tool result is not JSON: ${describe(error)}`, 'InternalError');
     }
-    let bytes = Buffer.byteLength(json);
+    let bytes = jsonBytes(json);
     const max = this.maxMessageBytes();
     if (bytes > max) {
       const what = response.error === undefined ? 'tool result' : 'tool error';

@@ -62,6 +62,6 @@ export {
 } from './limits.js';
 export type { HostLimitName, LimitBounds } from './limits.js';
 export { isMethodName, Methods, MethodTable, schemaStem } from './methods.js';
-export type { Direction, MethodInfo, MethodKind, MethodName } from './methods.js';
+export type { ClientRequestMethod, Direction, HostRequestMethod, MethodInfo, MethodKind, MethodName } from './methods.js';
 export { validateParams, validateResult } from './validator.js';
 export type { Validation } from './validator.js';

@@ -38,7 +38,7 @@ export interface MethodInfo {
   readonly kind: MethodKind;
 }
 
-export const MethodTable: Readonly<Record<MethodName, MethodInfo>> = {
+export const MethodTable = {
   [Methods.initialize]: { direction: 'clientToHost', kind: 'request' },
   [Methods.initialized]: { direction: 'clientToHost', kind: 'notification' },
   [Methods.shutdown]: { direction: 'clientToHost', kind: 'request' },
@@ -54,7 +54,18 @@ export const MethodTable: Readonly<Record<MethodName, MethodInfo>> = {
   [Methods.cellOutput]: { direction: 'hostToClient', kind: 'notification' },
   [Methods.delegateInvokeTool]: { direction: 'hostToClient', kind: 'request' },
   [Methods.delegateNotify]: { direction: 'hostToClient', kind: 'request' },
-};
+} as const satisfies Readonly<Record<MethodName, MethodInfo>>;
+
+/** The requests that `direction` may send, read off the table so a new method is typed by its row alone. */
+type RequestsFrom<D extends Direction> = {
+  [M in MethodName]: (typeof MethodTable)[M] extends { kind: 'request'; direction: D | 'both' } ? M : never;
+}[MethodName];
+
+/** Requests the host handles: each needs a handler in the host's table. */
+export type ClientRequestMethod = RequestsFrom<'clientToHost'>;
+
+/** Requests the host sends to the client (delegate calls). */
+export type HostRequestMethod = RequestsFrom<'hostToClient'>;
 
 export function isMethodName(method: string): method is MethodName {
   return Object.hasOwn(MethodTable, method);

@@ -1,18 +1,17 @@
 /**
- * Checks params and results against the method's JSON Schema. One Ajv instance holds every
- * schema; each validator is compiled on its first use and kept.
+ * Checks params and results against the method's JSON Schema, with the validators Ajv compiled
+ * from the schemas at `make gen` time (schemas/generated/validators.ts): nothing is compiled at
+ * run time, and Ajv itself is never loaded.
  *
- * Ajv stops at the first violation (no `allErrors`), which bounds the work a hostile message can
- * cause, so `errors` usually holds one entry.
+ * The validators stop at the first violation (no `allErrors`), which bounds the work a hostile
+ * message can cause, so `errors` usually holds one entry.
  */
-import { createRequire } from 'node:module';
-import type { Ajv2020, DefinedError, SchemaObject, ValidateFunction } from 'ajv/dist/2020.js';
+import type { DefinedError } from 'ajv/dist/2020.js';
 import type { ParamError } from './errors.js';
-import { schemasById } from './generated/schemas.js';
 import type { MethodParams, MethodResults } from './generated/types.js';
+import { validatorsById } from './generated/validators.js';
 import { isMethodName, MethodTable, schemaStem, type MethodName } from './methods.js';
 import { toParamError } from './paramErrors.js';
-import type * as Ajv2020Module from 'ajv/dist/2020.js';
 
 /**
  * `unknownMethod` is true when the method has no such schema: an unknown method (the host
@@ -57,32 +56,16 @@ function unknownMethod(message: string): Validation<never> {
   return { ok: false, unknownMethod: true, errors: [{ path: '', message }] };
 }
 
-let ajv: Ajv2020 | undefined;
-
-function validator(id: string): ValidateFunction {
-  const schema = schemasById[id];
-  if (schema === undefined) throw new Error(`no schema ${id}: add the JSON file and run \`make gen\``);
-  ajv ??= createAjv();
-  // Ajv caches by schema object, so this compiles once per schema.
-  return ajv.compile(schema as SchemaObject);
+/** What Ajv's standalone code exports for a schema: errors are left on the function after a failure. */
+interface Check {
+  (data: unknown): boolean;
+  errors?: unknown[] | null;
 }
 
-function createAjv(): Ajv2020 {
-  // Required on first use, not imported: loading Ajv takes tens of milliseconds, which a client
-  // that never validates should not pay at start-up.
-  const { Ajv2020 } = createRequire(import.meta.url)('ajv/dist/2020.js') as typeof Ajv2020Module;
-  const instance = new Ajv2020({
-    strict: true,
-    strictTypes: true,
-    strictRequired: true,
-    // `"type": ["integer", "null"]` is how the schemas say "or null".
-    allowUnionTypes: true,
-    // ContentItem picks its branch by `type`, so errors come from that branch alone.
-    discriminator: true,
-    // Checking the schemas against the meta-schema is the test suite's job; here it would double
-    // the cost of the first validation.
-    validateSchema: false,
-  });
-  for (const schema of Object.values(schemasById)) instance.addSchema(schema as SchemaObject);
-  return instance;
+const checks: Readonly<Record<string, Check | undefined>> = validatorsById;
+
+function validator(id: string): Check {
+  const check = checks[id];
+  if (check === undefined) throw new Error(`no validator for ${id}: add the JSON file and run \`make gen\``);
+  return check;
 }

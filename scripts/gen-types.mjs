@@ -1,10 +1,13 @@
 #!/usr/bin/env node
-// Writes schemas/generated/types.ts and schemas/generated/schemas.ts from the hand-written JSON
-// Schemas (schemas/defs.json, schemas/methods/*.json). `--check` regenerates in memory and fails
-// when the committed files differ, so a schema edit cannot ship without its types.
+// Writes schemas/generated/types.ts, schemas/generated/schemas.ts and
+// schemas/generated/validators.ts from the hand-written JSON Schemas (schemas/defs.json,
+// schemas/methods/*.json). `--check` regenerates in memory and fails when the committed files
+// differ, so a schema edit cannot ship without its types and validators.
 import { readFileSync, readdirSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import standaloneCode from 'ajv/dist/standalone/index.js';
 import { compile } from 'json-schema-to-typescript';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -111,7 +114,46 @@ export const schemasById: Readonly<Record<string, object>> = ${JSON.stringify(by
 `;
 }
 
-const outputs = { 'types.ts': await typesSource(), 'schemas.ts': schemasSource() };
+// Ajv's standalone code: every params and result validator compiled here, so neither the host nor
+// the client loads Ajv or compiles a schema at run time. The generated code is plain JavaScript
+// that reaches Ajv's small runtime helpers through \`require\`.
+function validatorsSource() {
+  const ajv = new Ajv2020({
+    strict: true,
+    strictTypes: true,
+    strictRequired: true,
+    // `"type": ["integer", "null"]` is how the schemas say "or null".
+    allowUnionTypes: true,
+    // ContentItem picks its branch by `type`, so errors come from that branch alone.
+    discriminator: true,
+    code: { source: true, esm: true, lines: true },
+  });
+  ajv.addSchema(defs);
+  const names = {};
+  methodFiles.forEach((file, i) => {
+    ajv.addSchema(methodSchemas[i]);
+    // `$.cancelRequest.params.json` becomes `$_cancelRequest_params`.
+    names[file.replace(/\.json$/, '').replaceAll('.', '_')] = methodSchemas[i].$id;
+  });
+  const code = standaloneCode(ajv, names).replace(/^"use strict";/, '');
+  const byId = Object.entries(names)
+    .map(([name, id]) => `  ${JSON.stringify(id)}: ${name},`)
+    .join('\n');
+  return `// @ts-nocheck: Ajv's generated JavaScript; schemas/validator.ts gives it its types.
+${header("Ajv's standalone validators, one per method schema")}
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+${code}
+
+/** Every method schema's validator, keyed by the schema's \`$id\`. */
+export const validatorsById = {
+${byId}
+};
+`;
+}
+
+const outputs = { 'types.ts': await typesSource(), 'schemas.ts': schemasSource(), 'validators.ts': validatorsSource() };
 
 if (process.argv.includes('--check')) {
   const stale = Object.keys(outputs).filter((name) => {

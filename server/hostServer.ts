@@ -4,7 +4,7 @@
  * becomes InternalError while the host keeps serving.
  */
 import { ResponseError } from 'vscode-jsonrpc/node';
-import { Methods, validateParams } from '../schemas/index.js';
+import { Methods } from '../schemas/index.js';
 import { hostError } from './errors.js';
 import { requestHandlers } from './handlers/requestHandlers.js';
 import type { HostState } from './hostState.js';
@@ -32,11 +32,9 @@ export function serveConnection(connection: HostConnection, host: HostState, log
     admit(host.lifecycle, method, method === Methods.initialize);
     const handler = handlers.get(method);
     if (handler === undefined) throw hostError.methodNotFound(method);
-    const checked = validateParams(method, params);
-    if (!checked.ok) throw hostError.invalidParams(method, checked.errors);
     let result: unknown;
     try {
-      result = handler(checked.value as never, token, receivedAt);
+      result = handler(params, token, receivedAt);
     } catch (error) {
       throw toResponseError(method, error);
     }

@@ -1,5 +1,6 @@
 /** The short table printed on stdout: every metric, then every goal and every curve's slope. */
 import type { GoalResult, Metrics } from '../goals.js';
+import type { PeerTable } from '../peers/rounds.js';
 import type { Curve } from '../scale/curve.js';
 
 function pad(cells: string[], widths: number[]): string {
@@ -32,4 +33,16 @@ export function curvesTable(curves: Record<string, Curve>): string {
     c.met ? 'met' : 'MISSED',
   ]);
   return table(['curve', 'x:y', 'slope', 'work', ''], rows);
+}
+
+/** Each workload's median on every system, with its ratio to ours (the first system). */
+export function peersTable(peers: PeerTable): string {
+  const rows = peers.rows.map((row) => [
+    `${row.workload} (${row.unit})`,
+    ...peers.systems.map((name, i) => {
+      const cell = row.bySystem[name]!;
+      return i === 0 ? String(cell.value) : `${cell.value} (${cell.ratio}×)`;
+    }),
+  ]);
+  return table(['workload', ...peers.systems], rows);
 }

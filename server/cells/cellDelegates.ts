@@ -3,7 +3,12 @@
  * notifications. Tool calls are bounded by maxPendingToolCalls; everything still unanswered is
  * cancelled when the cell ends.
  */
-import type { DelegateInvokeToolParams, DelegateNotifyParams } from '../../schemas/index.js';
+import type {
+  DelegateInvokeToolParams,
+  DelegateInvokeToolResult,
+  DelegateNotifyParams,
+  DelegateNotifyResult,
+} from '../../schemas/index.js';
 import { Methods } from '../../schemas/index.js';
 import type { DelegateCall, DelegateChannel } from '../delegate/delegateChannel.js';
 import type { Logger } from '../log.js';
@@ -18,9 +23,9 @@ export interface CellIdentity {
 
 export class CellDelegates {
   private nextToolNumber = 1;
-  private readonly tools = new Map<string, DelegateCall>();
+  private readonly tools = new Map<string, DelegateCall<DelegateInvokeToolResult>>();
   private readonly notifications = new Set<Promise<unknown>>();
-  private readonly notificationCalls = new Set<DelegateCall>();
+  private readonly notificationCalls = new Set<DelegateCall<DelegateNotifyResult>>();
   private accepting = true;
 
   constructor(
@@ -59,11 +64,7 @@ export class CellDelegates {
     const outcome = await call.outcome;
     this.tools.delete(callId);
     if (!outcome.ok) return outcome;
-    const value = outcome.value;
-    if (typeof value !== 'object' || value === null || !('result' in value)) {
-      return { ok: false, message: `the client answered ${callId} without a "result" field` };
-    }
-    return { ok: true, result: value.result };
+    return { ok: true, result: outcome.value.result };
   }
 
   notify(text: string): void {

@@ -4,17 +4,19 @@
  * promise can never turn into an unhandled rejection in the host (isolated-vm issue 314).
  */
 import { CancellationTokenSource, ResponseError, type CancellationToken } from 'vscode-jsonrpc/node';
+import { validateResult, type HostRequestMethod, type MethodParams, type MethodResults } from '../../schemas/index.js';
 import type { Logger } from '../log.js';
 
-export type DelegateOutcome = { ok: true; value: unknown } | { ok: false; message: string };
+/** A call's outcome: the client's result, checked against the method's result schema, or why there is none. */
+export type DelegateOutcome<T> = { ok: true; value: T } | { ok: false; message: string };
 
-export interface DelegateCall {
-  readonly outcome: Promise<DelegateOutcome>;
+export interface DelegateCall<T> {
+  readonly outcome: Promise<DelegateOutcome<T>>;
   /** Sends `$/cancelRequest` for the call; its outcome becomes a cancellation and a later answer is ignored. */
   cancel(reason: string): void;
 }
 
-type CallState = { kind: 'pending'; source: CancellationTokenSource; settle: (o: DelegateOutcome) => void } | { kind: 'settled' };
+type CallState<T> = { kind: 'pending'; source: CancellationTokenSource; settle: (o: DelegateOutcome<T>) => void } | { kind: 'settled' };
 
 export class DelegateChannel {
   private pending = 0;
@@ -29,18 +31,18 @@ export class DelegateChannel {
     return this.pending;
   }
 
-  call(method: string, params: object): DelegateCall {
+  call<M extends HostRequestMethod>(method: M, params: MethodParams[M]): DelegateCall<MethodResults[M]> {
     if (this.pending >= this.maxPending) {
       const message = `the host already has ${this.maxPending} unanswered delegate calls (maxPendingDelegateCalls); this call was not sent`;
       return { outcome: Promise.resolve({ ok: false, message }), cancel: () => {} };
     }
     this.pending++;
     const source = new CancellationTokenSource();
-    let state: CallState = { kind: 'settled' };
-    const outcome = new Promise<DelegateOutcome>((resolve) => {
+    let state: CallState<MethodResults[M]> = { kind: 'settled' };
+    const outcome = new Promise<DelegateOutcome<MethodResults[M]>>((resolve) => {
       state = { kind: 'pending', source, settle: resolve };
     });
-    const settle = (result: DelegateOutcome) => {
+    const settle = (result: DelegateOutcome<MethodResults[M]>) => {
       if (state.kind !== 'pending') return;
       state.settle(result);
       state.source.dispose();
@@ -49,7 +51,7 @@ export class DelegateChannel {
     };
     try {
       this.connection.sendRequest(method, params, source.token).then(
-        (value: unknown) => settle({ ok: true, value }),
+        (value: unknown) => settle(checked(method, value)),
         (error: unknown) => settle({ ok: false, message: describeFailure(error) }),
       );
     } catch (error) {
@@ -66,6 +68,13 @@ export class DelegateChannel {
       },
     };
   }
+}
+
+function checked<M extends HostRequestMethod>(method: M, value: unknown): DelegateOutcome<MethodResults[M]> {
+  const validation = validateResult(method, value);
+  if (validation.ok) return { ok: true, value: validation.value };
+  const detail = validation.errors.map((e) => `${e.path || '/'} ${e.message}`).join('; ');
+  return { ok: false, message: `the client answered ${method} with an invalid result: ${detail}` };
 }
 
 function describeFailure(error: unknown): string {

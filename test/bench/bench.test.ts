@@ -17,10 +17,14 @@ const TIMINGS = ['echo_rtt', 'isolate_cell_inproc', 'isolate_callback_inproc', '
 const VALUES = ['payload_16mb_mbps', 'idle_session_rss_kb', 'cells_concurrent'];
 const GOALS = ['execute_rtt', 'tool_call_rtt', 'tool_call_parallel', 'host_start', 'respawn', 'terminate_cpu', 'idle_session_rss_kb', 'payload_16mb_mbps'];
 
+const PEER_ROWS = ['trivial_cell', 'one_tool_call', 'parallel_1000', 'payload_16mib', 'sessions_100x10', 'startup', 'idle_session_memory', 'running_cell_memory'];
+
 const positive = (value: unknown) => typeof value === 'number' && Number.isFinite(value) && value > 0;
 
 describe('bench harness (smoke mode)', function () {
-  this.timeout(60_000);
+  // Smoke mode is a few seconds of work, but the peers' workloads are fixed in size and a loaded
+  // two-core machine stretches them.
+  this.timeout(240_000);
   let out: string;
   let results: any;
 
@@ -65,5 +69,17 @@ describe('bench harness (smoke mode)', function () {
       expect(typeof curve.slope, name).to.equal('number');
     }
     expect(await readFile(join(out, 'scale.svg'), 'utf8')).to.match(/^<svg[\s\S]*<\/svg>\n$/);
+  });
+
+  it('has the peers table: every workload on every system, with ratios to ours', () => {
+    expect(results.peers.systems).to.deep.equal(['codemode-host', 'isolated-vm in-process', 'QuickJS-WASM in-process']);
+    expect(results.peers.rows.map((row: any) => row.workload)).to.deep.equal(PEER_ROWS);
+    for (const row of results.peers.rows) {
+      for (const system of results.peers.systems) {
+        const cell = row.bySystem[system];
+        // Memory growth over a handful of sessions can be 0 or below: only the shape is checked.
+        expect(Number.isFinite(cell.value) && cell.n >= 1, `${row.workload} on ${system}`).to.equal(true);
+      }
+    }
   });
 });

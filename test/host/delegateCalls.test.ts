@@ -13,6 +13,23 @@ describe('cells: delegate calls (PROTOCOL.md section 6)', function () {
       expect(texts(response)).to.deep.equal(['true no such city']);
     }));
 
+  it('rejects the JavaScript promise when the client result breaks the result schema', () =>
+    withHost(async (host) => {
+      await openSession(host);
+      const answers: unknown[] = [{ result: 1, extra: 2 }, { value: 1 }, 'bare', { result: 'ok' }];
+      host.delegate = () => answers.shift();
+      const response = await execute(host, {
+        source: 'for (let i = 0; i < 4; i++) { try { text(await tools.t()) } catch (e) { text(e.message) } }',
+        tools: [{ name: 't' }],
+      });
+      expect(texts(response)).to.deep.equal([
+        'the client answered delegate/invokeTool with an invalid result: /extra is not allowed: unknown key',
+        'the client answered delegate/invokeTool with an invalid result: /result is required',
+        'the client answered delegate/invokeTool with an invalid result: / must be object',
+        'ok',
+      ]);
+    }));
+
   it('passes toolCallId, namespace, kind and input through, numbering calls per cell', () =>
     withHost(async (host) => {
       await openSession(host);

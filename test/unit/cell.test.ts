@@ -128,7 +128,7 @@ describe('DelegateChannel', () => {
       1,
       silentLogger,
     );
-    expect(await channel.call('delegate/notify', {}).outcome).to.deep.equal({ ok: false, message: 'Connection is closed.' });
+    expect(await channel.call('delegate/notify', { sessionId: 's', cellId: '1', toolCallId: null, text: 'n' }).outcome).to.deep.equal({ ok: false, message: 'Connection is closed.' });
     expect(channel.pendingCount).to.equal(0);
   });
 });

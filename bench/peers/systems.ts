@@ -1,0 +1,13 @@
+/**
+ * Every system the peers table compares, loaded on demand so a start-up probe pays for loading
+ * exactly one of them. Ours comes first: ratios are against it.
+ */
+import type { PeerSystem } from './system.js';
+
+export const SYSTEMS: Readonly<Record<string, () => Promise<PeerSystem>>> = {
+  'codemode-host': async () => new (await import('./codemodeHost.js')).CodemodeHostSystem(),
+  'isolated-vm in-process': async () => new (await import('./isolatedVm.js')).IsolatedVmSystem(),
+  'QuickJS-WASM in-process': async () => new (await import('./quickjs.js')).QuickJsSystem(),
+};
+
+export const SYSTEM_NAMES = Object.keys(SYSTEMS);
