@@ -21,8 +21,8 @@ export interface ToolDeclarationOptions {
   maxChars?: number;
   /** Also declare `text`, `image`, `store`, `load` and the other cell globals (default true). */
   globals?: boolean;
-  /** The result type of a tool without an `outputSchema` (default `unknown`). */
-  untypedResult?: string;
+  /** The result type of a tool without an `outputSchema`, or a function giving it per tool (default `unknown`). */
+  untypedResult?: string | ((tool: ToolDefinition) => string);
 }
 
 const DEFAULT_MAX_CHARS = 24_000;
@@ -69,7 +69,7 @@ function toolsDeclaration(tools: readonly ToolDefinition[], detail: Detail, opti
     const output = new SchemaPrinter(tool.outputSchema ?? true, `${jsName}_output`, names, detail);
     const bare = detail === 'names';
     const inputType = tool.kind === 'freeform' ? 'string' : tool.inputSchema === undefined ? 'unknown' : bare ? 'any' : input.rootType('  ');
-    const untyped = options.untypedResult ?? 'unknown';
+    const untyped = typeof options.untypedResult === 'function' ? options.untypedResult(tool) : (options.untypedResult ?? 'unknown');
     const resultType = tool.outputSchema === undefined ? untyped : bare ? 'any' : output.rootType('  ');
     const optional = tool.kind !== 'freeform' && (bare || !requiresInput(tool.inputSchema));
     members += jsDoc(docLines(tool, detail), '  ');
