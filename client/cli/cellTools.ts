@@ -30,8 +30,11 @@ export async function loadCellTools(options: { tools?: string | undefined; mcpCo
   };
 }
 
-/** Connects the configured servers; a bad configuration is a usage error, a server that does not start a warning. */
-export async function connectMcp(path: string, context: CliContext): Promise<McpTools> {
+/**
+ * Connects the configured servers; a bad configuration is a usage error, a server that does not
+ * start a warning. With `forwardStderr` each server's stderr lines go to ours as `[name] line`.
+ */
+export async function connectMcp(path: string, context: CliContext, forwardStderr = false): Promise<McpTools> {
   let servers;
   try {
     servers = readMcpConfig(resolve(context.cwd, path));
@@ -39,7 +42,7 @@ export async function connectMcp(path: string, context: CliContext): Promise<Mcp
     if (error instanceof McpConfigError) throw new UsageError(error.message.replace(resolve(context.cwd, path), path));
     throw error;
   }
-  const mcp = await McpTools.connect(servers);
+  const mcp = await McpTools.connect(servers, forwardStderr ? { onStderr: (server, line) => context.io.stderr.write(`[${server}] ${line}\n`) } : {});
   for (const failure of mcp.failures) context.io.stderr.write(`codemode: ${failure.message}\n`);
   return mcp;
 }

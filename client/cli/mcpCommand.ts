@@ -13,7 +13,8 @@ export const MCP_HELP = `Usage: codemode mcp [--mcp-config <file>]
 Serves code mode as an MCP server on stdin and stdout, for an MCP client (a desktop app, an agent).
 Its tools: execute (run JavaScript or TypeScript whose tools.<server>__<tool>(input) call the MCP
 servers of --mcp-config), wait (for a cell still running) and terminate. Each connection has its
-own session: store(key, value) in one execute, load(key) in the next. Logs go to stderr.
+own session: store(key, value) in one execute, load(key) in the next. Logs, and the servers'
+stderr lines as [server] line, go to stderr.
 
 Options:
   --mcp-config <file>   MCP servers, in the {"mcpServers": {...}} format MCP clients use
@@ -25,7 +26,7 @@ export async function mcpCommand(argv: readonly string[], context: CliContext): 
   const { options, positionals } = parseCommandLine(argv, ['mcp-config']);
   if (positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
   const configPath = options['mcp-config'];
-  const tools = configPath === undefined ? await McpTools.connect([]) : await connectMcp(configPath, context);
+  const tools = configPath === undefined ? await McpTools.connect([]) : await connectMcp(configPath, context, true);
   try {
     const transport = new StdioServerTransport(context.io.stdin as NodeJS.ReadStream, context.io.stdout as NodeJS.WriteStream);
     await serveCodeMode({
