@@ -9,7 +9,7 @@ export function cellResult(response: CellResponse): CallToolResult {
   const id = JSON.stringify(response.cellId);
   switch (response.status) {
     case 'completed':
-      if (response.error !== null) return { content: [...content, { type: 'text', text: `Error: ${response.error}` }], isError: true };
+      if (response.error !== null) return { content: [...content, { type: 'text', text: response.error }], isError: true };
       if (content.length === 0) content.push({ type: 'text', text: `(cell ${id} completed with no output)` });
       return { content };
     case 'yielded':
