@@ -61,7 +61,7 @@ describe('codemode mcp (code mode as an MCP server)', function () {
     const result = await call('execute', { code: `text('before'); await tools.t__fail({ reason: 'no luck' });` });
     expect(result.isError).to.equal(true);
     expect(texts(result)[0]).to.equal('before');
-    expect(texts(result)[1]).to.match(/^Error: it failed: no luck\n    at async cell-/);
+    expect(texts(result)[1]).to.match(/^Error: it failed: no luck\n {4}at async cell-/);
   });
 
   it('keeps stored values across execute calls of one connection', async () => {
