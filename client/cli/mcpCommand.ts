@@ -29,6 +29,8 @@ export async function mcpCommand(argv: readonly string[], context: CliContext): 
   const tools = configPath === undefined ? await McpTools.connect([]) : await connectMcp(configPath, context, true);
   try {
     const transport = new StdioServerTransport(context.io.stdin as NodeJS.ReadStream, context.io.stdout as NodeJS.WriteStream);
+    // The SDK's stdio transport does not watch for the end of its input: the client leaving is the end of the service.
+    context.io.stdin.once('end', () => void transport.close());
     await serveCodeMode({
       mcp: tools,
       transport,

@@ -6,7 +6,9 @@ import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { CallToolResultSchema, ToolListChangedNotificationSchema, type CallToolResult, type Progress } from '@modelcontextprotocol/sdk/types.js';
 import { expect } from 'chai';
 import { join } from 'node:path';
-import { connectCodeMode, Workspace } from './peers.js';
+import { spawn } from 'node:child_process';
+import { childPids, processExists } from '../cli/cliProcess.js';
+import { CODEMODE, connectCodeMode, Workspace } from './peers.js';
 
 const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
 
@@ -133,5 +135,25 @@ describe('codemode mcp (code mode as an MCP server)', function () {
     // codemode announces the change once it has listed the server's tools again.
     expect((await client.listTools()).tools[0]!.description).to.include('  t__late(input?: {');
     expect(texts(await call('execute', { code: `text(await tools.t__late())` }))).to.deep.equal(['late here']);
+  });
+
+  it('exits with status 0 when its client closes stdin, stopping the servers it started', async () => {
+    const child = spawn(process.execPath, [CODEMODE, 'mcp', '--mcp-config', workspace.config], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let stderr = '';
+    const started = new Promise<void>((resolve) =>
+      child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+        stderr += chunk;
+        // server-filesystem announces itself on stderr once it is up; the fixture server started before it answered.
+        if (stderr.includes('[fs] Secure MCP Filesystem Server running on stdio')) resolve();
+      }),
+    );
+    child.stdout.resume();
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    await started;
+    const servers = childPids(child.pid!);
+    expect(servers.length).to.be.at.least(2);
+    child.stdin.end();
+    expect(await exited).to.equal(0);
+    expect(servers.filter(processExists)).to.deep.equal([]);
   });
 });
