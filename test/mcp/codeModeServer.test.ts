@@ -21,12 +21,13 @@ describe('codemode mcp (code mode as an MCP server)', function () {
     (await client.callTool({ name, arguments: args }, CallToolResultSchema, { ...options, timeout: 120_000 })) as CallToolResult;
   const texts = (result: CallToolResult) => result.content.map((block) => (block.type === 'text' ? block.text : `[${block.type}]`));
 
-  beforeEach(async () => {
+  // One connection for all: the tests share a session, as a model's calls do; none relies on another's state.
+  before(async () => {
     workspace = new Workspace({ nope: { command: 'no-such-command-xyz' } });
     ({ client, stderrLine } = await connectCodeMode(workspace.config));
   });
 
-  afterEach(async () => {
+  after(async () => {
     await client.close();
     workspace.remove();
   });
