@@ -222,12 +222,27 @@ function union(types: readonly string[]): string {
   const unique = [...new Set(types)].filter((type) => type !== 'never');
   if (unique.length === 0) return 'never';
   if (unique.includes('unknown')) return 'unknown';
-  return unique.length === 1 ? unique[0]! : unique.map(wrap).join(' | ');
+  // `&` binds tighter than `|`, so no member of a union needs parentheses.
+  return unique.join(' | ');
 }
 
 /** Parenthesizes a union or intersection so it can stand inside another, or before `[]`. */
 function wrap(type: string): string {
-  return /^[A-Za-z0-9_$."']+$/.test(type) || type.startsWith('{') && type.endsWith('}') && !type.includes('} & {') ? type : `(${type})`;
+  return type.startsWith('readonly ') || hasTopLevelOperator(type) ? `(${type})` : type;
+}
+
+/** Whether `|` or `&` joins parts of the type outside any brackets and string literals. */
+function hasTopLevelOperator(type: string): boolean {
+  let depth = 0;
+  for (let i = 0; i < type.length; i++) {
+    const c = type[i]!;
+    if (c === '"') {
+      for (i++; i < type.length && type[i] !== '"'; i++) if (type[i] === '\\') i++;
+    } else if (c === '{' || c === '[' || c === '(' || c === '<') depth++;
+    else if (c === '}' || c === ']' || c === ')' || c === '>') depth--;
+    else if (depth === 0 && (c === '|' || c === '&')) return true;
+  }
+  return false;
 }
 
 function resolvePointer(root: Schema, pointer: string): unknown {

@@ -69,7 +69,7 @@ void cell;
     expect(text).to.include('kv_store__set_value(input: {');
     expect(text).to.include('"ttl-seconds": number;');
     expect(text).to.include('"default key"?: { readonly a: readonly [1, "two", null] };');
-    expect(text).to.include('type kv_store__set_value_input_Json = (string | number | boolean | null) | (kv_store__set_value_input_Json[]) | { [key: string]: kv_store__set_value_input_Json };');
+    expect(text).to.include('type kv_store__set_value_input_Json = string | number | boolean | null | kv_store__set_value_input_Json[] | { [key: string]: kv_store__set_value_input_Json };');
     // Weird -> Loop -> Weird: the loop adds nothing, what remains is the two leaves.
     expect(text).to.include('type kv_store__set_value_input_Weird = number | string;');
     expect(text).to.include('self?: kv_store__set_value_input_Root;');
