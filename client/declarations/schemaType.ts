@@ -3,9 +3,10 @@
  *
  * Local `$ref`s (`#`, `#/$defs/...`, `#/definitions/...`, any JSON pointer into the same schema)
  * become named type aliases, so recursive schemas stay finite. A `$ref` met at the top of an
- * alias's own body is expanded in place instead, and one that comes back to an alias being
- * expanded becomes `unknown`: that is the only kind of recursion TypeScript refuses
- * ("circularly references itself"). Anything this cannot express is `unknown`, never an error.
+ * alias's own body is expanded in place instead, and one that comes back to a pointer being
+ * expanded is cut (it adds nothing to a union): that is the only kind of recursion TypeScript
+ * refuses ("circularly references itself"). Anything this cannot express is `unknown`, never an
+ * error.
  */
 import { jsDoc, propertyKey, typeNamePart } from './names.js';
 
