@@ -4,6 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { McpConfigError, parseMcpConfig } from '../../client/mcp/index.js';
 import { runCli } from '../cli/cliProcess.js';
+import { typeCheck } from './typeCheck.js';
 import { FIXTURE_SERVER, Workspace } from './peers.js';
 
 const problem = (text: string) => {
@@ -83,5 +84,22 @@ describe('MCP configuration', () => {
       expect(run.stderr).to.equal('codemode: MCP server "ghost" did not start (no-such-command-xyz): no such command "no-such-command-xyz"\ncompleted\n');
       expect(run.code).to.equal(0);
     });
+  });
+});
+
+describe('codemode tools', () => {
+  it("prints a tools module's declarations with the cell globals, as TypeScript that compiles", async () => {
+    const result = await runCli(['tools', '--tools', 'examples/tools.mjs']);
+    expect(result.code).to.equal(0);
+    expect(result.stderr).to.equal('');
+    expect(result.stdout).to.include('declare function text(value: unknown): void;');
+    expect(result.stdout).to.match(/\n {2}add\(input\?: unknown\): Promise<unknown>;\n/);
+    expect(typeCheck({ 'tools.d.ts': result.stdout, 'cell.ts': 'async function cell() { text(await tools.add({ a: 1, b: 2 })); }\nvoid cell;\n' })).to.deep.equal([]);
+  });
+
+  it('refuses an unknown --detail', async () => {
+    const result = await runCli(['tools', '--detail', 'some']);
+    expect(result.code).to.equal(2);
+    expect(result.stderr).to.equal('codemode tools: --detail takes one of full, compact, names, auto, got "some" (see codemode tools --help)\n');
   });
 });
