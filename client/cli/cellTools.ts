@@ -5,7 +5,7 @@
  */
 import { resolve } from 'node:path';
 import { McpConfigError, readMcpConfig } from '../mcp/config.js';
-import { McpTools } from '../mcp/mcpTools.js';
+import type { McpTools } from '../mcp/mcpTools.js';
 import type { CliContext } from './context.js';
 import { loadTools, NO_TOOLS, type ToolBox } from './toolsModule.js';
 import { UsageError } from './usageError.js';
@@ -42,6 +42,8 @@ export async function connectMcp(path: string, context: CliContext, forwardStder
     if (error instanceof McpConfigError) throw new UsageError(error.message.replace(resolve(context.cwd, path), path));
     throw error;
   }
+  // Loaded only when asked for: the MCP SDK is not worth loading for every command.
+  const { McpTools } = await import('../mcp/mcpTools.js');
   const mcp = await McpTools.connect(servers, forwardStderr ? { onStderr: (server, line) => context.io.stderr.write(`[${server}] ${line}\n`) } : {});
   for (const failure of mcp.failures) context.io.stderr.write(`codemode: ${failure.message}\n`);
   return mcp;

@@ -1,7 +1,4 @@
 /** `codemode mcp --mcp-config <file>`: code mode as an MCP server on stdio (docs/mcp.md). */
-import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
-import { serveCodeMode } from '../mcp/codeModeServer.js';
-import { McpTools } from '../mcp/mcpTools.js';
 import { connectMcp } from './cellTools.js';
 import type { CliContext } from './context.js';
 import { ExitCode } from './exitCodes.js';
@@ -26,6 +23,12 @@ export async function mcpCommand(argv: readonly string[], context: CliContext): 
   const { options, positionals } = parseCommandLine(argv, ['mcp-config']);
   if (positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
   const configPath = options['mcp-config'];
+  // Loaded here, not at start-up: other commands do without the MCP SDK.
+  const [{ StdioServerTransport }, { serveCodeMode }, { McpTools }] = await Promise.all([
+    import('@modelcontextprotocol/sdk/server/stdio.js'),
+    import('../mcp/codeModeServer.js'),
+    import('../mcp/mcpTools.js'),
+  ]);
   const tools = configPath === undefined ? await McpTools.connect([]) : await connectMcp(configPath, context, true);
   try {
     const transport = new StdioServerTransport(context.io.stdin as NodeJS.ReadStream, context.io.stdout as NodeJS.WriteStream);

@@ -51,7 +51,12 @@ export async function serveCodeMode(options: CodeModeServerOptions): Promise<voi
   let session: Promise<CodeModeSession> | undefined;
   // One session per MCP connection, opened by the first call that needs it.
   // Persistent sessions (variables kept across cells): pass `persistent: true` here once openSession takes it.
-  const openSession = () => (session ??= client.openSession(options.limits === undefined ? {} : { limits: options.limits }));
+  const openSession = () =>
+    (session ??= client.openSession(options.limits === undefined ? {} : { limits: options.limits }).catch((error: unknown) => {
+      // A failed open (the host did not start) is tried again by the next call.
+      session = undefined;
+      throw error;
+    }));
 
   const server = new Server(
     { name: 'codemode', version: '0.1.0' },
