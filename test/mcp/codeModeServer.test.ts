@@ -67,6 +67,14 @@ describe('codemode mcp (code mode as an MCP server)', function () {
     expect(texts(result)[1]).to.match(/^Error: it failed: no luck\n {4}at async cell-/);
   });
 
+  it("gives a cell each tool's full declaration in ALL_TOOLS, for details on demand", async () => {
+    const result = await call('execute', { code: `text(ALL_TOOLS.find((t) => t.name === 'fs__read_text_file').description)` });
+    const [description] = texts(result);
+    expect(description).to.match(/^Read the complete contents of a file/);
+    expect(description).to.include('\n\n/** The tools this cell may call;');
+    expect(description).to.include('  fs__read_text_file(input: {\n    path: string;');
+  });
+
   it('keeps stored values across execute calls of one connection', async () => {
     expect(texts(await call('execute', { code: `store('answer', { n: 41 }); text('stored')` }))).to.deep.equal(['stored']);
     expect(texts(await call('execute', { code: `text(load('answer').n + 1)` }))).to.deep.equal(['42']);
