@@ -101,7 +101,13 @@ export async function serveCodeMode(options: CodeModeServerOptions): Promise<voi
             progress.forget(first.cellId);
             return cellResult(first);
           }
-          return await observe(live, first.cellId, yieldTimeMs, first.items, sink);
+          try {
+            return await observe(live, first.cellId, yieldTimeMs, first.items, sink);
+          } catch (error) {
+            // A cancelled execute stops its cell, as the client does for an execute cancelled before it answered.
+            if (extra.signal.aborted) void live.terminate(first.cellId).catch(() => undefined);
+            throw error;
+          }
         }
         case 'wait': {
           const cellId = requireString(args, 'cellId');

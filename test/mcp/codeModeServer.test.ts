@@ -15,7 +15,7 @@ const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwA
 describe('codemode mcp (code mode as an MCP server)', function () {
   let workspace: Workspace;
   let client: Client;
-  let stderrLine: (text: string) => Promise<void>;
+  let stderrLine: (text: string, occurrence?: number) => Promise<void>;
 
   const call = async (name: string, args: Record<string, unknown>, options: { onprogress?: (p: Progress) => void; signal?: AbortSignal } = {}) =>
     (await client.callTool({ name, arguments: args }, CallToolResultSchema, { ...options, timeout: 120_000 })) as CallToolResult;
@@ -123,19 +123,22 @@ describe('codemode mcp (code mode as an MCP server)', function () {
     expect(progress.map((p) => p.message).join('\n')).to.match(/^first(\nsecond)?$/);
   });
 
-  it('cancelling an execute terminates its cell, which cancels the downstream MCP request', async () => {
-    const abort = new AbortController();
-    const cancelled = call('execute', { code: `await tools.t__hang()` }, { signal: abort.signal }).then(
-      () => 'resolved',
-      (error: Error) => error.name,
-    );
-    await stderrLine('[t] hang started');
-    abort.abort();
-    // The SDK rejects an aborted request with an McpError.
-    expect(await cancelled).to.equal('McpError');
-    await stderrLine('[t] hang cancelled');
-    expect(texts(await call('execute', { code: `text(await tools.t__echo({ text: 'fine' }))` }))).to.deep.equal(['fine']);
-  });
+  for (const [n, withProgress] of [[1, false], [2, true]] as const) {
+    it(`cancelling an execute terminates its cell, which cancels the downstream MCP request (${withProgress ? 'with' : 'without'} a progress token)`, async () => {
+      const abort = new AbortController();
+      const options = withProgress ? { signal: abort.signal, onprogress: () => undefined } : { signal: abort.signal };
+      const cancelled = call('execute', { code: `await tools.t__hang()` }, options).then(
+        () => 'resolved',
+        (error: Error) => error.name,
+      );
+      await stderrLine('[t] hang started', n);
+      abort.abort();
+      // The SDK rejects an aborted request with an McpError.
+      expect(await cancelled).to.equal('McpError');
+      await stderrLine('[t] hang cancelled', n);
+      expect(texts(await call('execute', { code: `text(await tools.t__echo({ text: 'fine' }))` }))).to.deep.equal(['fine']);
+    });
+  }
 
   it('announces list_changed when a downstream server changes its tools, with the new tool in execute', async () => {
     const changed = new Promise<void>((resolve) => client.setNotificationHandler(ToolListChangedNotificationSchema, () => resolve()));

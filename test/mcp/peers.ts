@@ -40,19 +40,23 @@ export class Workspace {
 }
 
 /** `codemode mcp --mcp-config <config>` driven by the MCP SDK's own client; its stderr is collected. */
-export async function connectCodeMode(config: string): Promise<{ client: Client; stderr: () => string; stderrLine: (text: string) => Promise<void> }> {
+export async function connectCodeMode(
+  config: string,
+): Promise<{ client: Client; stderr: () => string; stderrLine: (text: string, occurrence?: number) => Promise<void> }> {
   const transport = new StdioClientTransport({ command: process.execPath, args: [CODEMODE, 'mcp', '--mcp-config', config], stderr: 'pipe' });
   let stderr = '';
-  const watchers: { text: string; resolve: () => void }[] = [];
+  const watchers: { text: string; occurrence: number; resolve: () => void }[] = [];
+  const seen = (text: string, occurrence: number) => stderr.split(text).length > occurrence;
   transport.stderr?.on('data', (chunk: Buffer) => {
     stderr += chunk.toString('utf8');
-    for (const watcher of watchers.filter((w) => stderr.includes(w.text))) watcher.resolve();
+    for (const watcher of watchers.filter((w) => seen(w.text, w.occurrence))) watcher.resolve();
   });
   const client = new Client({ name: 'codemode-tests', version: '1.0.0' });
   await client.connect(transport);
   return {
     client,
     stderr: () => stderr,
-    stderrLine: (text) => (stderr.includes(text) ? Promise.resolve() : new Promise((resolve) => watchers.push({ text, resolve }))),
+    /** Resolves once stderr has held `text` `occurrence` times (default once). */
+    stderrLine: (text, occurrence = 1) => (seen(text, occurrence) ? Promise.resolve() : new Promise((resolve) => watchers.push({ text, occurrence, resolve }))),
   };
 }
