@@ -33,4 +33,8 @@ export type {
   ToolCall,
   WaitRequest,
 } from './types.js';
+export { toolDeclaration, toolDeclarations, withDeclarations } from './declarations/toolDeclarations.js';
+export type { ToolDeclarationOptions } from './declarations/toolDeclarations.js';
+export { InputValidator, ToolInputError } from './declarations/inputValidation.js';
+export { jsToolName } from './declarations/names.js';
 export type { CellResponse, CellStatus, CellYieldResult, ContentItem, EffectiveSessionLimits, SessionLimits, ToolDefinition } from '../schemas/index.js';

@@ -1,18 +1,18 @@
-/** `codemode repl [--tools <module>]`: an interactive prompt where each entry is a cell of one session. */
+/** `codemode repl [--tools <module>] [--mcp-config <file>]`: an interactive prompt where each entry is a cell of one session. */
 import { createInterface } from 'node:readline';
 import { CodeModeClient } from '../../index.js';
 import { cliDelegate } from '../cliDelegate.js';
 import type { CliContext } from '../context.js';
 import { parseCommandLine } from '../options.js';
 import { OutputPrinter } from '../outputPrinter.js';
-import { loadTools, NO_TOOLS } from '../toolsModule.js';
+import { loadCellTools } from '../cellTools.js';
 import { UsageError } from '../usageError.js';
 import { DOT_HELP } from './dotCommand.js';
 import { HISTORY_SIZE, HistoryFile } from './history.js';
 import { PromptOutput } from './promptOutput.js';
 import { Repl } from './repl.js';
 
-export const REPL_HELP = `Usage: codemode repl [--tools <module>]
+export const REPL_HELP = `Usage: codemode repl [--tools <module>] [--mcp-config <file>]
 
 An interactive prompt: each entry is a cell of one session, its output printed as it streams.
 A cell that yields goes on in the background: [cell N yielded; .wait N to continue].
@@ -22,14 +22,15 @@ ${DOT_HELP}
 
 Options:
   --tools <module>   an ES module whose exported functions become tools.<exportName>
+  --mcp-config <f>   MCP servers ({"mcpServers": {...}}) whose tools become tools.<server>__<tool>
   -h, --help         print this help
 
 History is kept in ~/.codemode_history; set CODEMODE_HISTORY to another file, or empty to keep none.`;
 
 export async function replCommand(argv: readonly string[], context: CliContext): Promise<number> {
-  const { options, positionals } = parseCommandLine(argv, ['tools']);
+  const { options, positionals } = parseCommandLine(argv, ['tools', 'mcp-config']);
   if (positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
-  const tools = options.tools === undefined ? NO_TOOLS : await loadTools(options.tools, context.cwd);
+  const tools = await loadCellTools({ tools: options.tools, mcpConfig: options['mcp-config'] }, context);
   const { io } = context;
   const terminal = isTty(io.stdin) && isTty(io.stdout);
   // History only means something at a terminal; piped sessions must not rewrite the user's file.
@@ -60,6 +61,7 @@ export async function replCommand(argv: readonly string[], context: CliContext):
     rl.close();
     await repl.close();
     unsubscribe();
+    await tools.close();
   }
 }
 
