@@ -26,7 +26,7 @@ export interface RequestChannel {
 }
 
 /**
- * The cell requests of one connection, with their cancellation rules (CLIENT.md rule 7) and the
+ * The cell requests of one connection, with their cancellation rules (docs/client.md, guarantee 7) and the
  * checks that a response names the right cell.
  */
 export class CellRequests {
@@ -138,7 +138,7 @@ function observe<T>(scope: CallScope, send: (token: CancellationToken | undefine
   });
 }
 
-/** The cell a cancelled execute had started anyway (PROTOCOL.md: RequestCancelled, `data.cellId`). */
+/** The cell a cancelled execute had started anyway (docs/protocol.md, Errors: RequestCancelled, `data.cellId`). */
 function cancelledCellId(error: unknown): string | undefined {
   if (!(error instanceof RpcError) || error.rpcCode !== ErrorCode.RequestCancelled) return undefined;
   const cellId = (error.data as { cellId?: unknown } | null | undefined)?.cellId;

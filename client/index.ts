@@ -1,5 +1,5 @@
 /**
- * The package's main export: a process-owned code-mode client (see docs and CLIENT.md).
+ * The package's main export: a process-owned code-mode client (see docs/client.md).
  */
 export { CodeModeClient } from './codeModeClient.js';
 export { CodeModeSession } from './session.js';

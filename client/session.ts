@@ -20,7 +20,7 @@ interface Binding {
  * - open: bound; when its host turns out to be lost it becomes `lost`.
  * - lost: its host was lost; the next execute opens generation + 1 and fails with HOST_REPLACED. A
  *   wait, terminate or yield names a cell of the lost generation, so it fails with STALE_CELL and
- *   starts nothing (CLIENT.md rule 5).
+ *   starts nothing (docs/client.md, guarantee 5).
  * - closing / closed: every call fails with SESSION_CLOSED.
  */
 type SessionState =

@@ -15,7 +15,7 @@ type Id = string | number;
  *   request, notification nor response: a protocol violation (vscode-jsonrpc only logs these);
  * - a host request id reused while the first is still unanswered: a protocol violation;
  * - `$/cancelRequest` from the host for a delegate request: the client's response to that request
- *   is dropped, because the host ignores it anyway and PROTOCOL.md says none is sent.
+ *   is dropped, because the host ignores it anyway and docs/protocol.md says none is sent.
  * A violation is reported once to `onViolation` and the offending message is not delivered.
  */
 export class WireGuard {

@@ -1,5 +1,5 @@
 /**
- * Every error code of the wire protocol (PROTOCOL.md section 9) with its stable `data.kind`.
+ * Every error code of the wire protocol (docs/protocol.md, Errors) with its stable `data.kind`.
  * Shared by the host and the client: neither defines a code of its own.
  */
 export const ErrorCode = {

@@ -36,7 +36,7 @@ export const hostError = {
     return protocolError('InvalidRequest', 'initialize was already called on this connection; send it once.');
   },
   methodNotFound(method: string) {
-    return protocolError('MethodNotFound', `Unknown method ${JSON.stringify(method)}; see PROTOCOL.md for the methods this host serves.`);
+    return protocolError('MethodNotFound', `Unknown method ${JSON.stringify(method)}; see docs/protocol.md for the methods this host serves.`);
   },
   notInitialized(method: string) {
     return protocolError('ServerNotInitialized', `${method} was sent before initialize; send initialize first.`);

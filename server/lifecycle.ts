@@ -1,5 +1,5 @@
 /**
- * The connection's lifecycle (PROTOCOL.md section 2). Each state admits a fixed set of requests;
+ * The connection's lifecycle (docs/protocol.md, Lifecycle). Each state admits a fixed set of requests;
  * `admit` is the one place that decides.
  */
 import { hostError } from './errors.js';

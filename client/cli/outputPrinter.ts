@@ -1,6 +1,6 @@
 /**
  * Prints each item of a cell's output exactly once. Items stream in through `cell/output` as the
- * cell makes them, and the next observation returns the same items again (PROTOCOL.md section 7);
+ * cell makes them, and the next observation returns the same items again (docs/protocol.md, Notifications);
  * it also returns what never streamed (a notification the host dropped as oversize, the
  * truncation marker). So streamed items are printed at once and remembered, per cell, until an
  * observation returns them; whatever an observation returns beyond them is printed then.

@@ -3,7 +3,7 @@
  * client writes, including the malformed frames a conformance transcript sends on purpose.
  */
 const HEADER_END = Buffer.from('\r\n\r\n');
-/** PROTOCOL.md section 1: a longer header block is unrecoverable. */
+/** docs/protocol.md, Transport: a longer header block is unrecoverable. */
 const MAX_HEADER_BYTES = 8192;
 
 export type Chunk =

@@ -1,6 +1,6 @@
 /**
  * `--generalize`: rewrites a recorded host message (already escaped) so that it matches any run
- * of any conforming host, not just the recorded one. Each rule replaces only what PROTOCOL.md
+ * of any conforming host, not just the recorded one. Each rule replaces only what docs/protocol.md
  * leaves to the implementation or to chance.
  */
 import { isObject, type Json } from './json.js';
@@ -8,7 +8,7 @@ import { PARTIAL_DIRECTIVE, readString } from './syntax.js';
 
 const ANY_NUMBER = '$any:number';
 const ANY_STRING = '$any:string';
-/** The `data` keys PROTOCOL.md gives error responses (sections 2, 4 and 9). */
+/** The `data` keys docs/protocol.md gives error responses (Lifecycle, Cells and Errors). */
 const PROTOCOL_DATA_KEYS: readonly string[] = ['kind', 'errors', 'supportedVersions', 'limit', 'cellId'];
 /** V8 stack frames: the part of an error after its first line depends on the implementation. */
 const STACK_FRAME = '\n    at ';
@@ -17,7 +17,7 @@ const STACK_FRAME = '\n    at ';
  * - every `durationMs` → any number (timing);
  * - the `initialize` result's `serverInfo` → any name and version, `capabilities` → partial (hosts may add);
  * - an error response's `message` and `data.errors[].message` → any string; `data` keeps only the
- *   keys PROTOCOL.md names and becomes partial (codes and `data` keys are the contract, wording
+ *   keys docs/protocol.md names and becomes partial (codes and `data` keys are the contract, wording
  *   and extra data are not);
  * - a cell `error` with a stack trace → a regex on its first line.
  */

@@ -1,5 +1,5 @@
 /**
- * Which host messages must keep their recorded order (PROTOCOL.md section 8):
+ * Which host messages must keep their recorded order (docs/protocol.md, Ordering):
  *
  * - a host request or notification belongs to the cell (or session, or connection) its params
  *   name; `$/cancelRequest` to the cell of the request it cancels. Messages of one cell keep

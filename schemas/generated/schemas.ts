@@ -72,7 +72,7 @@ export const schemasById: Readonly<Record<string, object>> = {
         "$ref": "urn:codemode-host:defs#/$defs/SessionId"
       },
       "source": {
-        "description": "Runs as the body of a strict async function, so top-level await works; an import fails the cell (docs/protocol.md, deviation 1).",
+        "description": "Runs as the body of a strict async function, so top-level await works; an import fails the cell (docs/protocol.md, The cell's environment).",
         "type": "string"
       },
       "language": {

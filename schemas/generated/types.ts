@@ -266,7 +266,7 @@ export interface CellClosedParams {
 export interface CellExecuteParams {
   sessionId: SessionId;
   /**
-   * Runs as the body of a strict async function, so top-level await works; an import fails the cell (docs/protocol.md, deviation 1).
+   * Runs as the body of a strict async function, so top-level await works; an import fails the cell (docs/protocol.md, The cell's environment).
    */
   source: string;
   language?: Language;

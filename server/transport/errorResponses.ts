@@ -1,6 +1,6 @@
 /**
  * Every error response the transport itself writes. Each carries `data.kind` and a message that
- * says what happened and what to do, as PROTOCOL.md section 9 requires.
+ * says what happened and what to do, as docs/protocol.md (Errors) requires.
  */
 import type { ResponseMessage } from 'vscode-jsonrpc/node';
 import { ErrorCode, type ErrorData, type ErrorKind } from '../../schemas/errors.js';

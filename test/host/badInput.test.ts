@@ -8,7 +8,7 @@ async function nextAfter(host: RawHost, index: number, what: string): Promise<Me
   return host.waitFor(() => true, what, 5_000, index);
 }
 
-describe('bad input on the wire (PROTOCOL.md section 1)', function () {
+describe('bad input on the wire (docs/protocol.md, Transport)', function () {
   it('skips a body over maxMessageBytes, answers -32031 with id null, and keeps serving', () =>
     withHost(
       async (host) => {

@@ -3,7 +3,7 @@ import { withHost, type Message } from '../support/rawHost.js';
 import { cellClosed, execute, indexOf, openSession, sleep, texts, type CellResponse } from '../support/cells.js';
 
 describe('cells: execute and the worked exchange', function () {
-  it('runs the worked exchange of PROTOCOL.md section 10', () =>
+  it('runs the worked exchange of docs/protocol.md', () =>
     withHost(async (host) => {
       await openSession(host, 's1');
       host.delegate = (m) => ({ result: (m.params as any).input.a + (m.params as any).input.b });

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { NO_ANSWER, withHost, type Message } from '../support/rawHost.js';
 import { cellClosed, execute, openSession, sleep, texts, type CellResponse } from '../support/cells.js';
 
-describe('cells: delegate calls (PROTOCOL.md section 6)', function () {
+describe('cells: delegate calls (docs/protocol.md, Delegate calls)', function () {
   it('rejects the JavaScript promise with the client error message', () =>
     withHost(async (host) => {
       await openSession(host);

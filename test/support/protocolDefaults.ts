@@ -1,5 +1,5 @@
 /**
- * The defaults PROTOCOL.md sections 2 and 3 name, written out literally: tests compare the host
+ * The defaults docs/protocol.md names (Host limits, Session limits), written out literally: tests compare the host
  * against the specification, not against the host's own constants.
  */
 export const SPEC_SESSION_DEFAULTS = {

@@ -48,7 +48,7 @@ describe('host transport', () => {
     });
   });
 
-  describe('bad input (PROTOCOL.md section 1)', () => {
+  describe('bad input (docs/protocol.md, Transport)', () => {
     it('skips a body over maxMessageBytes, answers -32031 with id null, then serves the next request', async () => {
       peer = new Peer({ maxMessageBytes: 1024 });
       const big = frame(JSON.stringify(request(1, 'echo', ['x'.repeat(2000)])));

@@ -23,7 +23,7 @@ export async function recordScenario(scenario: Scenario, dir: string): Promise<s
   } catch (error) {
     throw new Error(`scenario ${scenario.name} failed while recording: ${(error as Error).message}\nhost stderr:\n${log}`, { cause: error });
   } finally {
-    // EOF ends every host (PROTOCOL.md section 2), so the recording always completes.
+    // EOF ends every host (docs/protocol.md, Lifecycle), so the recording always completes.
     toHost.end();
     await recording;
   }

@@ -1,11 +1,11 @@
-/** PROTOCOL.md sections 4 and 5: executing cells, their ids, errors, languages and tools. */
+/** docs/protocol.md, Cells and The cell's environment: executing cells, their ids, errors, languages and tools. */
 import type { Scenario } from '../scenario.js';
 import { start } from '../scriptedClient.js';
 
 export const cells: Scenario[] = [
   {
     name: 'cells-worked-exchange',
-    description: ['The worked exchange of PROTOCOL.md section 10: a cell calls a tool, the client answers, the cell completes.'],
+    description: ['The worked exchange of docs/protocol.md: a cell calls a tool, the client answers, the cell completes.'],
     async run(client) {
       await start(client);
       await client.call('session/open', { sessionId: 's1' });

@@ -1,4 +1,4 @@
-/** PROTOCOL.md section 6: delegate/invokeTool, delegate/notify, and the cancellation of unanswered calls. */
+/** docs/protocol.md, Delegate calls: delegate/invokeTool, delegate/notify, and the cancellation of unanswered calls. */
 import type { Scenario } from '../scenario.js';
 import { start } from '../scriptedClient.js';
 

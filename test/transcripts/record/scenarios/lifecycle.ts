@@ -1,4 +1,4 @@
-/** PROTOCOL.md section 2: initialize, initialized, shutdown, exit, EOF. */
+/** docs/protocol.md, Lifecycle: initialize, initialized, shutdown, exit, EOF. */
 import type { Scenario } from '../scenario.js';
 import { start } from '../scriptedClient.js';
 

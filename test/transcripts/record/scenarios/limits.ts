@@ -1,4 +1,4 @@
-/** PROTOCOL.md sections 2, 3 and 6: session limits end a cell, host limits refuse requests. */
+/** docs/protocol.md, Lifecycle, Sessions and Delegate calls: session limits end a cell, host limits refuse requests. */
 import type { Scenario } from '../scenario.js';
 import { start, type ScriptedClient } from '../scriptedClient.js';
 

@@ -1,4 +1,4 @@
-/** PROTOCOL.md section 4, observation rules 1 to 7, output streaming and truncation. */
+/** docs/protocol.md, Observing cells: rules 1 to 7, output streaming and truncation. */
 import type { Scenario } from '../scenario.js';
 import { start, type ScriptedClient } from '../scriptedClient.js';
 

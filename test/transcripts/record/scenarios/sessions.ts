@@ -1,4 +1,4 @@
-/** PROTOCOL.md section 3 (sessions) and section 8.3 (cell/closed before the session/close and shutdown responses). */
+/** docs/protocol.md, Sessions and Ordering item 3 (cell/closed before the session/close and shutdown responses). */
 import type { Scenario } from '../scenario.js';
 import { start } from '../scriptedClient.js';
 

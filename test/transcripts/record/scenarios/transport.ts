@@ -1,4 +1,4 @@
-/** PROTOCOL.md section 1: framing and every bad-input row, with the section 9 codes they give. */
+/** docs/protocol.md, Transport: framing and every bad-input row, with the error codes they give. */
 import type { Scenario } from '../scenario.js';
 import { start, type Message, type ScriptedClient } from '../scriptedClient.js';
 
