@@ -37,7 +37,7 @@ function show(title, response) {
 try {
   const session = await client.openSession({ limits: { cpuTimeLimitMs: 2000 } });
 
-  show('A cell calls a tool (the protocol's worked exchange)', await session.execute({ source: 'const r = await tools.add({ a: 2, b: 3 });\ntext(r * 7)', tools }));
+  show("A cell calls a tool (the protocol's worked exchange)", await session.execute({ source: 'const r = await tools.add({ a: 2, b: 3 });\ntext(r * 7)', tools }));
 
   show(
     'Tools in parallel, a notification, and structured output',

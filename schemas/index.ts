@@ -63,5 +63,6 @@ export {
 export type { HostLimitName, LimitBounds } from './limits.js';
 export { isMethodName, Methods, MethodTable, schemaStem } from './methods.js';
 export type { ClientRequestMethod, Direction, HostRequestMethod, MethodInfo, MethodKind, MethodName } from './methods.js';
+export { jsToolName } from './toolNames.js';
 export { validateParams, validateResult } from './validator.js';
 export type { Validation } from './validator.js';

@@ -1,20 +1,10 @@
-/**
- * The tools one execute enables, keyed by the name JavaScript sees: the qualified name
- * (`namespace__name`, or `name`) with every character that is not valid in an identifier
- * replaced by `_` (a leading digit too).
- */
-import type { ToolDefinition } from '../../schemas/index.js';
+/** The tools one execute enables, keyed by the name JavaScript sees (`jsToolName`). */
+import { jsToolName, type ToolDefinition } from '../../schemas/index.js';
 import { hostError } from '../errors.js';
 
 export interface EnabledTool {
   jsName: string;
   definition: ToolDefinition;
-}
-
-function jsToolName(tool: Pick<ToolDefinition, 'name' | 'namespace'>): string {
-  const qualified = tool.namespace === undefined ? tool.name : `${tool.namespace}__${tool.name}`;
-  const body = qualified.replace(/[^A-Za-z0-9_$]/g, '_');
-  return /^[0-9]/.test(body) ? `_${body.slice(1)}` : body;
 }
 
 /** Throws InvalidParams when two tools share a JavaScript name. */
