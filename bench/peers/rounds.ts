@@ -12,7 +12,7 @@ import { WORKLOADS } from './workloads.js';
 
 export interface PeerMode {
   rounds: number;
-  /** Whether the first round runs each workload once, untimed, on each system before timing it. */
+  /** Whether the first round runs each workload sampled more than once per round once, untimed, on each system first. */
   warmup: boolean;
   /** Timed runs per round of each workload, by workload name; at least 1. */
   samples: Readonly<Record<string, number>>;
@@ -55,9 +55,11 @@ export async function peerTable(mode: PeerMode, progress: (line: string) => void
         for (const system of rotate(systems, r)) {
           const session = await system.openSession();
           try {
-            // The first round warms each workload up once on each system, untimed.
-            if (r === 0 && mode.warmup) await workload.once(system, session);
-            for (let i = 0; i < (mode.samples[workload.name] ?? 1); i++) {
+            const runs = mode.samples[workload.name] ?? 1;
+            // The first round warms each workload up once on each system, untimed; a workload
+            // sampled once per round is long enough to warm itself, and its median is over rounds.
+            if (r === 0 && mode.warmup && runs > 1) await workload.once(system, session);
+            for (let i = 0; i < runs; i++) {
               const started = performance.now();
               await workload.once(system, session);
               add(workload.name, system.name, performance.now() - started);
