@@ -10,9 +10,10 @@ import { DelegateChannel } from './delegate/delegateChannel.js';
 import { HostState } from './hostState.js';
 import { serveConnection } from './hostServer.js';
 import { createStderrLogger, type Logger } from './log.js';
-import { createSandbox } from './sandbox/sandbox.js';
+import { Supervisor } from './sandbox/supervisor.js';
 import { AdmissionCounter } from './sessions/admissionCounter.js';
 import { createHostTransport } from './transport/hostTransport.js';
+import { outputDrain } from './transport/outputDrain.js';
 import { hostVersion } from './version.js';
 
 /** Teardown may not hold the process forever: a client that stopped reading cannot block exit. */
@@ -38,7 +39,13 @@ export async function runHost(argv: readonly string[]): Promise<void> {
   }
   const { limits, logLevel } = parsed.options;
   const logger = createStderrLogger(logLevel);
-  const sandbox = createSandbox({ logger });
+  const sandbox = new Supervisor({
+    logger,
+    logLevel,
+    maxProcesses: limits.maxSandboxProcesses,
+    idleExitMs: limits.sandboxIdleExitMs,
+    whenOutputDrains: outputDrain(process.stdout),
+  });
   const transport = createHostTransport({
     input: process.stdin,
     output: process.stdout,

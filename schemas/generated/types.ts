@@ -136,6 +136,18 @@ export interface HostLimits {
    * Unanswered delegate requests on the connection; beyond it the new tool call rejects in JavaScript.
    */
   maxPendingDelegateCalls: number;
+  /**
+   * Sandbox processes running cells (announced by hosts that run cells in sandbox processes); each session is pinned to one, and beyond this many sessions share the least loaded.
+   */
+  maxSandboxProcesses?: number;
+  /**
+   * How long a sandbox process without cells lives on before it exits (one is always kept).
+   */
+  sandboxIdleExitMs?: number;
+  /**
+   * Budget of the host process for session stores, buffered output and in-flight tool payloads together; a store or tool call that would exceed it fails with an error naming this limit.
+   */
+  maxHostMemoryBytes?: number;
   sessionDefaults: EffectiveSessionLimits;
 }
 

@@ -183,6 +183,12 @@ export class Cell {
       this.settle('terminated', null);
       return;
     }
+    if (exit.kind === 'lost') {
+      // The process running the cell died: its writes are dropped, as the code never finished.
+      delegates.cancelAll(`cell ${this.id} ended: ${exit.error}`);
+      this.settle('completed', exit.error);
+      return;
+    }
     delegates.cancelTools(`cell ${this.id} completed before this tool call was answered`);
     await delegates.notificationsSettled();
     this.options.host.commitStore(this.options.storeView);

@@ -4,6 +4,7 @@
  * so the reader knows output was lost and how much.
  */
 import type { ContentItem } from '../../schemas/index.js';
+import { ITEM_OVERHEAD_BYTES } from '../sandbox/bootstrap.js';
 
 function itemBytes(item: ContentItem): number {
   return item.type === 'text' ? Buffer.byteLength(item.text) : Buffer.byteLength(item.imageUrl);
@@ -22,7 +23,8 @@ export class OutputBuffer {
     const kept: ContentItem[] = [];
     for (const item of items) {
       const size = itemBytes(item);
-      if (this.bytes + size > this.maxBytes) {
+      // Bounded by count too, or a flood of empty items would grow without bound.
+      if (this.bytes + size > this.maxBytes || this.items.length * ITEM_OVERHEAD_BYTES >= this.maxBytes) {
         this.droppedBytes += size;
         continue;
       }

@@ -29,6 +29,11 @@ export class DelegateChannel {
     return this.pending;
   }
 
+  /** maxPendingDelegateCalls: cells take at most a share of it, so others keep some. */
+  get capacity(): number {
+    return this.maxPending;
+  }
+
   call(method: string, params: object): DelegateCall {
     if (this.pending >= this.maxPending) {
       const message = `the host already has ${this.maxPending} unanswered delegate calls (maxPendingDelegateCalls); this call was not sent`;

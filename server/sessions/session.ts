@@ -65,6 +65,7 @@ export class Session {
     });
     this.cells.set(cellId, cell);
     const program = {
+      sessionId: this.id,
       source: params.source,
       language: params.language ?? 'javascript',
       filename: `cell-${cellId}.js`,
@@ -74,6 +75,7 @@ export class Session {
         cpuTimeLimitMs: this.limits.cpuTimeLimitMs,
         wallTimeLimitMs: this.limits.wallTimeLimitMs,
         maxOutputBytes: this.limits.maxOutputBytes,
+        maxPendingToolCalls: this.limits.maxPendingToolCalls,
       },
     };
     return cell.execute(program, params.yieldTimeMs, params.maxOutputTokens, token, receivedAt);

@@ -59,11 +59,12 @@ function harness() {
     onClosed: () => {},
   });
   const program = {
+    sessionId: 's',
     source: '',
     language: 'javascript' as const,
     filename: 'cell-1.js',
     tools: [],
-    limits: { heapLimitMb: 8, cpuTimeLimitMs: 1000, wallTimeLimitMs: null, maxOutputBytes: 1000 },
+    limits: { heapLimitMb: 8, cpuTimeLimitMs: 1000, wallTimeLimitMs: null, maxOutputBytes: 1000, maxPendingToolCalls: 256 },
   };
   return { cell, run, closed, program, events: () => events as CellEvents };
 }
@@ -75,7 +76,7 @@ describe('Cell state machine', () => {
     const { cell, run, closed, program, events } = harness();
     const first = await cell.execute(program, 0, undefined, new CancellationTokenSource().token, performance.now());
     expect(first.status).to.equal('yielded');
-    events().output([{ type: 'text', text: 'late' }], 0);
+    events().output([{ type: 'text', text: 'late' }], 0, 0);
     const observing = cell.wait(60_000, undefined, new CancellationTokenSource().token, performance.now());
     const a = cell.terminate(performance.now());
     const b = cell.terminate(performance.now());
