@@ -191,8 +191,8 @@ export class Cell {
     }
     delegates.cancelTools(`cell ${this.id} completed before this tool call was answered`);
     await delegates.notificationsSettled();
-    this.options.host.commitStore(this.options.storeView);
-    this.settle('completed', exit.error);
+    const refused = this.options.host.commitStore(this.options.storeView);
+    this.settle('completed', exit.error ?? refused);
   }
 
   private settle(status: FinalResult['status'], error: string | null): void {

@@ -14,17 +14,27 @@ export class SessionStore {
     return new StoreView(this.committed, this.committedBytes, this.maxBytes);
   }
 
-  /** Last writer wins per key. */
-  commit(view: StoreView): void {
-    if (view.writes.size === 0) return;
+  /**
+   * Last writer wins per key. A view checked its writes against the snapshot it started from;
+   * concurrent cells may each fit and together not, so the whole commit is checked again and
+   * refused (nothing written) when it would pass maxStoredBytes. Returns that refusal, or null.
+   */
+  commit(view: StoreView): string | null {
+    if (view.writes.size === 0) return null;
     const next = new Map(this.committed);
+    let bytes = this.committedBytes;
     for (const [key, json] of view.writes) {
       const previous = next.get(key);
-      if (previous !== undefined) this.committedBytes -= entryBytes(key, previous);
+      if (previous !== undefined) bytes -= entryBytes(key, previous);
       next.set(key, json);
-      this.committedBytes += entryBytes(key, json);
+      bytes += entryBytes(key, json);
+    }
+    if (bytes > this.maxBytes) {
+      return `the cell's store writes were not committed: with those of cells that finished first the session store would hold ${bytes} bytes, over its maxStoredBytes of ${this.maxBytes}`;
     }
     this.committed = next;
+    this.committedBytes = bytes;
+    return null;
   }
 }
 

@@ -98,6 +98,32 @@ describe('containment: hostile cells beside a neighbour', function () {
       ['--max-pending-delegate-calls', '16'],
     ));
 
+  it('maxStoredBytes holds for the whole store when concurrent cells commit', () =>
+    withHost(async (host) => {
+      const { openSession, execute } = await import('../support/cells.js');
+      await openSession(host, 's', { maxStoredBytes: 100 });
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      let calls = 0;
+      const bothWaiting = new Promise<void>((resolve) => {
+        host.delegate = async () => {
+          if (++calls === 2) resolve();
+          await gate;
+          return { result: null };
+        };
+      });
+      const cell = (key: string) => execute(host, { source: `store("${key}", "x".repeat(60)); await tools.wait()`, tools: [{ name: 'wait' }] });
+      const first = cell('a');
+      const second = cell('b');
+      await bothWaiting;
+      release();
+      const results = await Promise.all([first, second]);
+      expect(results.map((r) => r.error === null)).to.have.members([true, false]);
+      expect(results.find((r) => r.error !== null)!.error).to.match(/not committed: .* over its maxStoredBytes of 100$/);
+      const stored = await execute(host, { source: 'text(JSON.stringify([load("a") !== undefined, load("b") !== undefined]))' });
+      expect(JSON.parse(texts(stored)[0]!).filter(Boolean)).to.have.length(1);
+    }));
+
   it('a SIGKILL of the sandbox process mid-cell ends only its cells, named', () =>
     withHost(
       async (host) => {

@@ -52,7 +52,7 @@ function harness() {
       streamOutput: () => {},
       cellClosed: (params) => closed.push(params),
       afterResponses: (action) => setImmediate(action),
-      commitStore: () => {},
+      commitStore: () => null,
       releaseActiveCell: () => {},
     },
     onCollected: () => {},
