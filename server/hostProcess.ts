@@ -12,6 +12,7 @@ import { serveConnection } from './hostServer.js';
 import { createStderrLogger, type Logger } from './log.js';
 import { Supervisor } from './sandbox/supervisor.js';
 import { AdmissionCounter } from './sessions/admissionCounter.js';
+import { MemoryBudget } from './sessions/memoryBudget.js';
 import { createHostTransport } from './transport/hostTransport.js';
 import { outputDrain } from './transport/outputDrain.js';
 import { hostVersion } from './version.js';
@@ -60,6 +61,7 @@ export async function runHost(argv: readonly string[]): Promise<void> {
     logger,
     delegates,
     activeCells: new AdmissionCounter(limits.maxActiveCells),
+    memory: new MemoryBudget(limits.maxHostMemoryBytes),
     streamOutput: (params: CellOutputParams) => {
       if (host.streamOutput) void connection.sendNotification(Methods.cellOutput, params);
     },

@@ -556,7 +556,7 @@ export const schemasById: Readonly<Record<string, object>> = {
             "default": 60000
           },
           "maxHostMemoryBytes": {
-            "description": "Budget of the host process for session stores, buffered output and in-flight tool payloads together; a store or tool call that would exceed it fails with an error naming this limit.",
+            "description": "Budget of the host process for what it holds for cells: committed session stores, store writes of running cells and tool call inputs in flight, together; a store or tool call that would exceed it fails in the cell with an error naming this limit. Buffered output is bounded per cell by maxOutputBytes and by stdout backpressure.",
             "type": "integer",
             "minimum": 16777216,
             "maximum": 1099511627776,

@@ -145,7 +145,7 @@ export interface HostLimits {
    */
   sandboxIdleExitMs?: number;
   /**
-   * Budget of the host process for session stores, buffered output and in-flight tool payloads together; a store or tool call that would exceed it fails with an error naming this limit.
+   * Budget of the host process for what it holds for cells: committed session stores, store writes of running cells and tool call inputs in flight, together; a store or tool call that would exceed it fails in the cell with an error naming this limit. Buffered output is bounded per cell by maxOutputBytes and by stdout backpressure.
    */
   maxHostMemoryBytes?: number;
   sessionDefaults: EffectiveSessionLimits;

@@ -196,6 +196,7 @@ export class Cell {
   }
 
   private settle(status: FinalResult['status'], error: string | null): void {
+    this.options.storeView.release();
     const final: FinalResult = { status, error, items: this.output.drain() };
     const observer = this.observer;
     this.observer = undefined;

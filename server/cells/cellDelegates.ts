@@ -7,6 +7,7 @@ import type { DelegateInvokeToolParams, DelegateNotifyParams } from '../../schem
 import { Methods } from '../../schemas/index.js';
 import type { DelegateCall, DelegateChannel } from '../delegate/delegateChannel.js';
 import type { Logger } from '../log.js';
+import type { MemoryBudget } from '../sessions/memoryBudget.js';
 import type { ToolOutcome } from '../sandbox/api.js';
 import { NOTIFY_WINDOW } from '../sandbox/messages.js';
 import type { EnabledTool } from './toolSet.js';
@@ -32,6 +33,7 @@ export class CellDelegates {
     private readonly channel: DelegateChannel,
     private readonly maxPendingToolCalls: number,
     private readonly logger: Logger,
+    private readonly memory: MemoryBudget,
   ) {}
 
   /** Ids of the tool calls still unanswered, in call order. */
@@ -56,6 +58,8 @@ export class CellDelegates {
         message: `cell exceeded its limit of ${this.maxPendingToolCalls} pending tool calls (maxPendingToolCalls); await some before calling more`,
       };
     }
+    const inputBytes = inputJson?.length ?? 0;
+    if (!this.memory.tryReserve(inputBytes)) return { ok: false, message: this.memory.refusal(`tools.${jsName}()`, inputBytes) };
     const callId = `tool-${this.nextToolNumber++}`;
     const params: DelegateInvokeToolParams = {
       ...this.identity,
@@ -67,6 +71,7 @@ export class CellDelegates {
     const call = this.channel.call(Methods.delegateInvokeTool, params);
     this.tools.set(callId, call);
     const outcome = await call.outcome;
+    this.memory.release(inputBytes);
     this.tools.delete(callId);
     if (!outcome.ok) return outcome;
     const value = outcome.value;

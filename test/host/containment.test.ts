@@ -124,6 +124,22 @@ describe('containment: hostile cells beside a neighbour', function () {
       expect(JSON.parse(texts(stored)[0]!).filter(Boolean)).to.have.length(1);
     }));
 
+  it('maxHostMemoryBytes bounds the stores of all sessions together, with an error naming it', () =>
+    withHost(
+      async (host) => {
+        const { openSession, execute } = await import('../support/cells.js');
+        await openSession(host, 'a');
+        await openSession(host, 'b');
+        const fill = (sessionId: string) => execute(host, { sessionId, source: 'try { for (let i = 0; i < 10; i++) store("k" + i, "x".repeat(2 ** 20)) } catch (e) { text(e.message) }' });
+        expect(texts(await fill('a'))).to.deep.equal([]);
+        const refused = texts(await fill('b'))[0];
+        expect(refused).to.match(/^store\("k\d"\) needs \d+ bytes more than the host has left under its maxHostMemoryBytes of 16777216/);
+        await host.call('session/close', { sessionId: 'a' });
+        expect(texts(await fill('b'))).to.deep.equal([]);
+      },
+      ['--max-host-memory-bytes', '16777216'],
+    ));
+
   it('a SIGKILL of the sandbox process mid-cell ends only its cells, named', () =>
     withHost(
       async (host) => {

@@ -10,6 +10,7 @@ import { CellDelegates } from '../../server/cells/cellDelegates.js';
 import { DelegateChannel } from '../../server/delegate/delegateChannel.js';
 import { silentLogger } from '../../server/log.js';
 import type { CellEvents, CellExit, CellRun, Sandbox } from '../../server/sandbox/api.js';
+import { MemoryBudget } from '../../server/sessions/memoryBudget.js';
 import { SessionStore } from '../../server/sessions/sessionStore.js';
 import { DEFAULT_SESSION_LIMITS } from '../../schemas/index.js';
 
@@ -44,8 +45,8 @@ function harness() {
   const cell = new Cell({
     identity,
     limits: { ...DEFAULT_SESSION_LIMITS },
-    storeView: new SessionStore(1000).snapshot(),
-    delegates: new CellDelegates(identity, new Map(), channel, 10, silentLogger),
+    storeView: new SessionStore(1000, new MemoryBudget(1 << 20)).snapshot(),
+    delegates: new CellDelegates(identity, new Map(), channel, 10, silentLogger, new MemoryBudget(1 << 20)),
     host: {
       sandbox,
       logger: silentLogger,
