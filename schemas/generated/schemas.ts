@@ -541,6 +541,27 @@ export const schemasById: Readonly<Record<string, object>> = {
             "maximum": 1000000,
             "default": 1024
           },
+          "maxSandboxProcesses": {
+            "description": "Sandbox processes running cells (announced by hosts that run cells in sandbox processes); each session is pinned to one, and beyond this many sessions share the least loaded.",
+            "type": "integer",
+            "minimum": 1,
+            "maximum": 256,
+            "default": 4
+          },
+          "sandboxIdleExitMs": {
+            "description": "How long a sandbox process without cells lives on before it exits (one is always kept).",
+            "type": "integer",
+            "minimum": 0,
+            "maximum": 86400000,
+            "default": 60000
+          },
+          "maxHostMemoryBytes": {
+            "description": "Budget of the host process for what it holds for cells: committed session stores, store writes of running cells and tool call inputs in flight, together; a store or tool call that would exceed it fails in the cell with an error naming this limit. Buffered output is bounded per cell by maxOutputBytes and by stdout backpressure.",
+            "type": "integer",
+            "minimum": 16777216,
+            "maximum": 1099511627776,
+            "default": 1073741824
+          },
           "sessionDefaults": {
             "$ref": "urn:codemode-host:defs#/$defs/EffectiveSessionLimits"
           }

@@ -136,6 +136,18 @@ export interface HostLimits {
    * Unanswered delegate requests on the connection; beyond it the new tool call rejects in JavaScript.
    */
   maxPendingDelegateCalls: number;
+  /**
+   * Sandbox processes running cells (announced by hosts that run cells in sandbox processes); each session is pinned to one, and beyond this many sessions share the least loaded.
+   */
+  maxSandboxProcesses?: number;
+  /**
+   * How long a sandbox process without cells lives on before it exits (one is always kept).
+   */
+  sandboxIdleExitMs?: number;
+  /**
+   * Budget of the host process for what it holds for cells: committed session stores, store writes of running cells and tool call inputs in flight, together; a store or tool call that would exceed it fails in the cell with an error naming this limit. Buffered output is bounded per cell by maxOutputBytes and by stdout backpressure.
+   */
+  maxHostMemoryBytes?: number;
   sessionDefaults: EffectiveSessionLimits;
 }
 

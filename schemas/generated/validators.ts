@@ -2450,7 +2450,8 @@ export const initialize_result = validate55;
 const schema91 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"urn:codemode-host:initialize.result","title":"InitializeResult","description":"What the host is and supports, and the limits it runs with.","type":"object","additionalProperties":false,"required":["protocolVersion","serverInfo","capabilities","limits"],"properties":{"protocolVersion":{"const":1},"serverInfo":{"$ref":"urn:codemode-host:defs#/$defs/ServerInfo"},"capabilities":{"$ref":"urn:codemode-host:defs#/$defs/HostCapabilities"},"limits":{"$ref":"urn:codemode-host:defs#/$defs/HostLimits"}}};
 const schema92 = {"title":"ServerInfo","description":"Which host answered, for the client's logs.","type":"object","additionalProperties":false,"required":["name","version"],"properties":{"name":{"type":"string"},"version":{"type":"string"}}};
 const schema93 = {"title":"HostCapabilities","description":"What the host supports. Open to new keys so older clients can talk to newer hosts.","type":"object","additionalProperties":true,"required":["languages","cellOutput","cellYield"],"properties":{"languages":{"type":"array","items":{"type":"string"}},"cellOutput":{"description":"The host can stream `cell/output`.","type":"boolean"},"cellYield":{"description":"The host implements `cell/yield`.","type":"boolean"}}};
-const schema94 = {"title":"HostLimits","description":"Limits of the whole host, set by CLI flags of the same name in kebab case. Bounds and defaults mirror schemas/limits.ts (a test keeps them in sync).","type":"object","additionalProperties":false,"required":["maxMessageBytes","maxInFlightRequests","maxSessions","maxActiveCells","maxPendingDelegateCalls","sessionDefaults"],"properties":{"maxMessageBytes":{"description":"Largest message body accepted or sent, in bytes.","type":"integer","minimum":1024,"maximum":1073741824,"default":67108864},"maxInFlightRequests":{"description":"Client requests being handled at once; beyond it a request fails with Overloaded.","type":"integer","minimum":1,"maximum":1000000,"default":256},"maxSessions":{"description":"Open sessions; beyond it `session/open` fails with Overloaded.","type":"integer","minimum":1,"maximum":1000000,"default":256},"maxActiveCells":{"description":"Cells whose runtime is alive, over all sessions; beyond it `cell/execute` fails with Overloaded.","type":"integer","minimum":1,"maximum":100000,"default":128},"maxPendingDelegateCalls":{"description":"Unanswered delegate requests on the connection; beyond it the new tool call rejects in JavaScript.","type":"integer","minimum":1,"maximum":1000000,"default":1024},"sessionDefaults":{"$ref":"urn:codemode-host:defs#/$defs/EffectiveSessionLimits"}}};
+const schema94 = {"title":"HostLimits","description":"Limits of the whole host, set by CLI flags of the same name in kebab case. Bounds and defaults mirror schemas/limits.ts (a test keeps them in sync).","type":"object","additionalProperties":false,"required":["maxMessageBytes","maxInFlightRequests","maxSessions","maxActiveCells","maxPendingDelegateCalls","sessionDefaults"],"properties":{"maxMessageBytes":{"description":"Largest message body accepted or sent, in bytes.","type":"integer","minimum":1024,"maximum":1073741824,"default":67108864},"maxInFlightRequests":{"description":"Client requests being handled at once; beyond it a request fails with Overloaded.","type":"integer","minimum":1,"maximum":1000000,"default":256},"maxSessions":{"description":"Open sessions; beyond it `session/open` fails with Overloaded.","type":"integer","minimum":1,"maximum":1000000,"default":256},"maxActiveCells":{"description":"Cells whose runtime is alive, over all sessions; beyond it `cell/execute` fails with Overloaded.","type":"integer","minimum":1,"maximum":100000,"default":128},"maxPendingDelegateCalls":{"description":"Unanswered delegate requests on the connection; beyond it the new tool call rejects in JavaScript.","type":"integer","minimum":1,"maximum":1000000,"default":1024},"maxSandboxProcesses":{"description":"Sandbox processes running cells (announced by hosts that run cells in sandbox processes); each session is pinned to one, and beyond this many sessions share the least loaded.","type":"integer","minimum":1,"maximum":256,"default":4},"sandboxIdleExitMs":{"description":"How long a sandbox process without cells lives on before it exits (one is always kept).","type":"integer","minimum":0,"maximum":86400000,"default":60000},"maxHostMemoryBytes":{"description":"Budget of the host process for what it holds for cells: committed session stores, store writes of running cells and tool call inputs in flight, together; a store or tool call that would exceed it fails in the cell with an error naming this limit. Buffered output is bounded per cell by maxOutputBytes and by stdout backpressure.","type":"integer","minimum":16777216,"maximum":1099511627776,"default":1073741824},"sessionDefaults":{"$ref":"urn:codemode-host:defs#/$defs/EffectiveSessionLimits"}}};
+const func22 = Object.prototype.hasOwnProperty;
 const schema95 = {"title":"EffectiveSessionLimits","description":"The limits a session runs with: every field of SessionLimits filled in.","type":"object","additionalProperties":false,"required":["maxYieldTimeMs","heapLimitMb","cpuTimeLimitMs","wallTimeLimitMs","maxOutputBytes","maxPendingToolCalls","maxStoredBytes"],"properties":{"maxYieldTimeMs":{"$ref":"urn:codemode-host:defs#/$defs/SessionLimits/properties/maxYieldTimeMs"},"heapLimitMb":{"$ref":"urn:codemode-host:defs#/$defs/SessionLimits/properties/heapLimitMb"},"cpuTimeLimitMs":{"$ref":"urn:codemode-host:defs#/$defs/SessionLimits/properties/cpuTimeLimitMs"},"wallTimeLimitMs":{"$ref":"urn:codemode-host:defs#/$defs/SessionLimits/properties/wallTimeLimitMs"},"maxOutputBytes":{"$ref":"urn:codemode-host:defs#/$defs/SessionLimits/properties/maxOutputBytes"},"maxPendingToolCalls":{"$ref":"urn:codemode-host:defs#/$defs/SessionLimits/properties/maxPendingToolCalls"},"maxStoredBytes":{"$ref":"urn:codemode-host:defs#/$defs/SessionLimits/properties/maxStoredBytes"}}};
 const schema96 = {"description":"Caps every observation window (execute and wait) in the session. null: no cap.","type":["integer","null"],"minimum":0,"maximum":86400000,"default":null};
 const schema97 = {"description":"V8 heap limit of each cell; exceeding it ends that cell with an error.","type":"integer","minimum":8,"maximum":16384,"default":128};
@@ -2722,7 +2723,7 @@ return false;
 else {
 const _errs1 = errors;
 for(const key0 in data){
-if(!((((((key0 === "maxMessageBytes") || (key0 === "maxInFlightRequests")) || (key0 === "maxSessions")) || (key0 === "maxActiveCells")) || (key0 === "maxPendingDelegateCalls")) || (key0 === "sessionDefaults"))){
+if(!(func22.call(schema94.properties, key0))){
 validate56.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
@@ -2864,16 +2865,100 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.sessionDefaults !== undefined){
+if(data.maxSandboxProcesses !== undefined){
+let data5 = data.maxSandboxProcesses;
 const _errs12 = errors;
-if(!(validate57(data.sessionDefaults, {instancePath:instancePath+"/sessionDefaults",parentData:data,parentDataProperty:"sessionDefaults",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
-errors = vErrors.length;
+if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
+validate56.errors = [{instancePath:instancePath+"/maxSandboxProcesses",schemaPath:"#/properties/maxSandboxProcesses/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs12){
+if((typeof data5 == "number") && (isFinite(data5))){
+if(data5 > 256 || isNaN(data5)){
+validate56.errors = [{instancePath:instancePath+"/maxSandboxProcesses",schemaPath:"#/properties/maxSandboxProcesses/maximum",keyword:"maximum",params:{comparison: "<=", limit: 256},message:"must be <= 256"}];
+return false;
+}
+else {
+if(data5 < 1 || isNaN(data5)){
+validate56.errors = [{instancePath:instancePath+"/maxSandboxProcesses",schemaPath:"#/properties/maxSandboxProcesses/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
 }
 var valid0 = _errs12 === errors;
 }
 else {
 var valid0 = true;
+}
+if(valid0){
+if(data.sandboxIdleExitMs !== undefined){
+let data6 = data.sandboxIdleExitMs;
+const _errs14 = errors;
+if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
+validate56.errors = [{instancePath:instancePath+"/sandboxIdleExitMs",schemaPath:"#/properties/sandboxIdleExitMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs14){
+if((typeof data6 == "number") && (isFinite(data6))){
+if(data6 > 86400000 || isNaN(data6)){
+validate56.errors = [{instancePath:instancePath+"/sandboxIdleExitMs",schemaPath:"#/properties/sandboxIdleExitMs/maximum",keyword:"maximum",params:{comparison: "<=", limit: 86400000},message:"must be <= 86400000"}];
+return false;
+}
+else {
+if(data6 < 0 || isNaN(data6)){
+validate56.errors = [{instancePath:instancePath+"/sandboxIdleExitMs",schemaPath:"#/properties/sandboxIdleExitMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+}
+var valid0 = _errs14 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.maxHostMemoryBytes !== undefined){
+let data7 = data.maxHostMemoryBytes;
+const _errs16 = errors;
+if(!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))){
+validate56.errors = [{instancePath:instancePath+"/maxHostMemoryBytes",schemaPath:"#/properties/maxHostMemoryBytes/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs16){
+if((typeof data7 == "number") && (isFinite(data7))){
+if(data7 > 1099511627776 || isNaN(data7)){
+validate56.errors = [{instancePath:instancePath+"/maxHostMemoryBytes",schemaPath:"#/properties/maxHostMemoryBytes/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1099511627776},message:"must be <= 1099511627776"}];
+return false;
+}
+else {
+if(data7 < 16777216 || isNaN(data7)){
+validate56.errors = [{instancePath:instancePath+"/maxHostMemoryBytes",schemaPath:"#/properties/maxHostMemoryBytes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 16777216},message:"must be >= 16777216"}];
+return false;
+}
+}
+}
+}
+var valid0 = _errs16 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.sessionDefaults !== undefined){
+const _errs18 = errors;
+if(!(validate57(data.sessionDefaults, {instancePath:instancePath+"/sessionDefaults",parentData:data,parentDataProperty:"sessionDefaults",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs18 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
 }
 }
 }

@@ -17,7 +17,8 @@ export interface CellHost {
   cellClosed(params: CellClosedParams): void;
   /** Runs `action` after every response already produced has been written. */
   afterResponses(action: () => void): void;
-  commitStore(view: StoreView): void;
+  /** Commits the cell's store writes; returns why they were refused, or null. */
+  commitStore(view: StoreView): string | null;
   /** The cell's runtime is gone: its maxActiveCells slot is free. */
   releaseActiveCell(): void;
 }

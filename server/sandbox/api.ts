@@ -1,12 +1,18 @@
 /**
  * The contract between the cell logic (server/cells) and the isolate runner (server/sandbox).
  * Nothing here mentions isolated-vm: only server/sandbox/*.ts may import it.
- * Every callback below runs on the host's main thread, and every value crosses as JSON text.
+ *
+ * Two implementations: the supervisor (supervisor.ts), which the host uses and which runs every
+ * cell in a sandbox process, and the engine (sandbox.ts), which runs cells in isolates of the
+ * process it lives in (the sandbox process's own half). Every callback below runs on the main
+ * thread of the host process, and values cross as JSON text or structured clones of JSON values.
  */
 import type { ContentItem } from '../../schemas/index.js';
 
 /** What the runner needs to start one cell. */
 export interface CellProgram {
+  /** The session the cell belongs to: its cells share one sandbox process. */
+  sessionId: string;
   /** The cell's source, as the client sent it. */
   source: string;
   language: 'javascript' | 'typescript';
@@ -21,6 +27,8 @@ export interface CellProgram {
     wallTimeLimitMs: number | null;
     /** Output the isolate may hold before it hands it over; past it, items are dropped and counted. */
     maxOutputBytes: number;
+    /** Tool calls over it are refused inside the isolate. */
+    maxPendingToolCalls: number;
   };
 }
 
@@ -31,20 +39,26 @@ export interface CellProgram {
  */
 export type ToolOutcome = { ok: true; result: unknown } | { ok: false; message: string };
 
-/** Callbacks from the running cell to the cell logic. */
+/**
+ * Callbacks from the running cell to the cell logic. Where one returns a promise, the cell waits
+ * for it (blocked, using no CPU): that is how backpressure reaches a cell.
+ */
 export interface CellEvents {
-  /** Output items in the order the cell made them; `droppedBytes` counts what the isolate dropped. */
-  output(items: ContentItem[], droppedBytes: number): void;
+  /**
+   * Output items in the order the cell made them; `droppedBytes` counts what the isolate dropped,
+   * `bytes` what the batch costs in transit. The cell sends more once the returned promise settles.
+   */
+  output(items: ContentItem[], droppedBytes: number, bytes: number): void | Promise<void>;
   /** `yield_control()`: end the current observation window now. */
   yieldControl(): void;
   /** `tools.<jsName>(input)`; `inputJson` is undefined when there is no input. Never rejects. */
   toolCall(jsName: string, inputJson: string | undefined): Promise<ToolOutcome>;
-  /** `notify(value)`, already converted to text. */
-  notify(text: string): void;
+  /** `notify(value)`, already converted to text; the cell continues once the promise settles. */
+  notify(text: string): void | Promise<void>;
   /** `store(key, value)`; returns an error message to throw in the cell, or null when stored. */
-  store(key: string, json: string): string | null;
+  store(key: string, json: string): string | null | Promise<string | null>;
   /** `load(key)`: the JSON text of the value the cell sees, or undefined. */
-  load(key: string): string | undefined;
+  load(key: string): string | undefined | Promise<string | undefined>;
 }
 
 /** How a cell's runtime ended. */
@@ -52,7 +66,9 @@ export type CellExit =
   /** The cell's code settled, or a limit stopped it. `error` is the thrown value's stack or string, or the limit's message. */
   | { kind: 'completed'; error: string | null }
   /** `terminate()` was called before the code settled. */
-  | { kind: 'terminated' };
+  | { kind: 'terminated' }
+  /** The process running the cell died (out of memory, a signal): `error` names the cause. */
+  | { kind: 'lost'; error: string };
 
 /** One running cell. */
 export interface CellRun {
@@ -66,6 +82,9 @@ export interface CellRun {
 export interface Sandbox {
   /** Resolves once the cell's code has started running (the execute yield timer starts then). */
   start(program: CellProgram, events: CellEvents): Promise<CellRun>;
-  /** Dispose the pool; cells already started keep running until they end. */
+  /**
+   * Stops creating runtimes. The engine's cells already started keep running until they end; the
+   * supervisor's sandbox processes are told to exit and are killed if they do not.
+   */
   dispose(): void;
 }

@@ -31,7 +31,12 @@ export const BRIDGE_ORDER = [
 export interface BootstrapConfig {
   tools: ReadonlyArray<{ jsName: string; description: string }>;
   maxOutputBytes: number;
+  /** Past it a tool call is refused in the isolate, without crossing to the host. */
+  maxPendingToolCalls: number;
 }
+
+/** Output holds at most maxOutputBytes / ITEM_OVERHEAD_BYTES items, so that empty items are not free. */
+export const ITEM_OVERHEAD_BYTES = 32;
 
 export const BOOTSTRAP_SOURCE = String.raw`"use strict";
 const hostOutput = $0, hostYield = $1, hostTool = $2, hostNotify = $3, hostStore = $4,
@@ -42,12 +47,14 @@ const stringify = JSON.stringify, parse = JSON.parse, now = Date.now, apply = Re
 const freeze = Object.freeze, defineProperty = Object.defineProperty, getPrototypeOf = Object.getPrototypeOf;
 const isArray = Array.isArray, ObjectProto = Object.prototype, ErrorCtor = Error, StringCtor = String;
 const then = Promise.prototype.then, resolved = Promise.resolve();
+const AsyncFunction = getPrototypeOf(async function () {}).constructor;
 const MapCtor = Map, mapGet = Map.prototype.get, mapSet = Map.prototype.set, mapDelete = Map.prototype.delete;
 const mapSize = Object.getOwnPropertyDescriptor(Map.prototype, 'size').get;
 
 const FLUSH_BYTES = 65536;
 const IDLE_MS = 2;
 const MAX_TIMERS = ${MAX_PENDING_TIMERS};
+const ITEM_OVERHEAD = ${ITEM_OVERHEAD_BYTES};
 const BOOTSTRAP_FILENAME = ${JSON.stringify(BOOTSTRAP_FILENAME)};
 const DETAILS = ['auto', 'low', 'high', 'original'];
 // The raster types a client can render without running anything; the host re-checks every item
@@ -107,14 +114,16 @@ function flush() {
   pendingBytes = 0;
   droppedBytes = 0;
   lastFlush = now();
-  hostOutput.applySync(undefined, [stringify(items), dropped]);
+  // Blocks while the host is not draining this cell's output (backpressure).
+  hostOutput.applySyncPromise(undefined, [stringify(items), dropped]);
 }
 function queuedFlush() {
   flushQueued = false;
   flush();
 }
 function emit(item, bytes) {
-  if (pendingBytes + bytes > maxOutputBytes) droppedBytes += bytes;
+  // Items are bounded by count too (maxOutputBytes / ITEM_OVERHEAD), or empty ones would be free.
+  if (pendingBytes + bytes > maxOutputBytes || pending.length * ITEM_OVERHEAD >= maxOutputBytes) droppedBytes += bytes;
   else {
     pending[pending.length] = item;
     pendingBytes += bytes;
@@ -199,11 +208,11 @@ const store = (key, value) => {
   const k = keyString(key, 'store');
   const json = stringify(value);
   if (typeof json !== 'string') throw fail('Unable to store ' + stringify(k) + '. Only plain serializable values can be stored.');
-  const refusal = hostStore.applySync(undefined, [k, json]);
+  const refusal = hostStore.applySyncPromise(undefined, [k, json]);
   if (refusal !== null) throw fail(refusal);
 };
 const load = (key) => {
-  const json = hostLoad.applySync(undefined, [keyString(key, 'load')]);
+  const json = hostLoad.applySyncPromise(undefined, [keyString(key, 'load')]);
   return json === undefined ? undefined : parse(json);
 };
 
@@ -211,7 +220,8 @@ const notify = (value) => {
   const t = toText(value);
   if (t.trim() === '') throw fail('notify expects non-empty text');
   flush();
-  hostNotify.applySync(undefined, [t]);
+  // Blocks while the cell has too many unanswered notifications.
+  hostNotify.applySyncPromise(undefined, [t]);
 };
 
 const yield_control = () => {
@@ -263,21 +273,28 @@ const failWith = (error) => settleWith(error === EXIT ? null : errorText(error))
 function defineGlobal(name, value) {
   defineProperty(globalThis, name, { value, writable: false, enumerable: false, configurable: false });
 }
-function installTools(tools) {
+let pendingTools = 0;
+function installTools(tools, maxPendingToolCalls) {
   const table = {};
   const list = [];
+  const refused = 'cell exceeded its limit of ' + maxPendingToolCalls + ' pending tool calls (maxPendingToolCalls); await some before calling more';
+  const settled = (outcome) => {
+    pendingTools--;
+    if (outcome[0] !== true) throw fail(outcome[1]);
+    // Already a fresh copy: the host's result crossed by structured clone (copy: true).
+    return outcome[1];
+  };
   for (let i = 0; i < tools.length; i++) {
     const jsName = tools[i].jsName;
-    table[jsName] = (input) => {
+    const call = (input) => {
+      if (pendingTools >= maxPendingToolCalls) return apply(then, resolved, [() => { throw fail(refused); }]);
       const inputJson = input === undefined || typeof input === 'function' ? undefined : stringify(input);
       flush();
-      const call = hostTool.apply(undefined, [jsName, inputJson], TOOL_CALL_OPTIONS);
-      return apply(then, call, [(outcome) => {
-        if (outcome[0] !== true) throw fail(outcome[1]);
-        // Already a fresh copy: the host's result crossed by structured clone (copy: true).
-        return outcome[1];
-      }]);
+      pendingTools++;
+      return apply(then, hostTool.apply(undefined, [jsName, inputJson], TOOL_CALL_OPTIONS), [settled]);
     };
+    // Defined, not assigned: a tool named __proto__ is an own property, not the table's prototype.
+    defineProperty(table, jsName, { value: call, writable: false, enumerable: true, configurable: false });
     list[i] = freeze({ name: jsName, description: tools[i].description });
   }
   defineGlobal('tools', freeze(table));
@@ -304,7 +321,7 @@ return {
   start(body, configJson) {
     const config = parse(configJson);
     maxOutputBytes = config.maxOutputBytes;
-    installTools(config.tools);
+    installTools(config.tools, config.maxPendingToolCalls);
     const done = new Promise((resolve) => { settle = resolve; });
     try {
       apply(then, body(), [succeed, failWith]);
@@ -312,6 +329,16 @@ return {
       failWith(error);
     }
     return done;
+  },
+  // Parses the source as the body of a strict async function, as the Function constructor does
+  // (V8 refuses a body that closes the function early); returns null or the error text.
+  check(source) {
+    try {
+      new AsyncFunction('"use strict";\n' + source);
+      return null;
+    } catch (error) {
+      return StringCtor(error);
+    }
   },
   // Runs timer id's callback; a throw (other than exit's) fails the cell.
   fire(id) {

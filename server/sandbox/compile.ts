@@ -2,9 +2,16 @@
  * Compiling a cell. The source runs as the body of a strict async function, not as an ES module:
  * isolated-vm never exposes a module's top-level-await promise, so a module's completion could not
  * be observed. The function body gives the same top-level `await`, strictness and `this`.
+ *
+ * The source must not be able to close that function and run at script top level. So it is first
+ * parsed on its own as a function body inside the isolate (the Function constructor's rule: a body
+ * that ends the function early is a SyntaxError); only a source that passes is placed in the
+ * wrapper. Both steps run in the cell's isolate after its limits are armed, so a huge or
+ * pathological source is bounded by its CPU, wall and heap limits like any other cell code.
  */
 import type ivm from 'isolated-vm';
 import { isolateErrorText } from './errors.js';
+import type { PreparedIsolate } from './prepared.js';
 
 export type Compiled = { ok: true; body: ivm.Reference<unknown> } | { ok: false; error: string };
 
@@ -13,13 +20,19 @@ const PREFIX = '(async function () { "use strict";\n';
 // On its own line so that a trailing line comment cannot swallow it.
 const SUFFIX = '\n})';
 
-/** Compiles `source` in `context` and returns a Reference to the cell's (not yet called) async function. */
-export async function compileCell(isolate: ivm.Isolate, context: ivm.Context, source: string, filename: string): Promise<Compiled> {
+/** Compiles `source` in the prepared isolate and returns a Reference to the cell's (not yet called) async function. */
+export async function compileCell(prepared: PreparedIsolate, source: string, filename: string): Promise<Compiled> {
+  const { isolate, context } = prepared;
+  const bodyError = await prepared.check.apply(undefined, [source], { result: { copy: true } });
   let script: ivm.Script;
   try {
     script = await isolate.compileScript(PREFIX + source + SUFFIX, { filename, lineOffset: -1 });
   } catch (error) {
     return { ok: false, error: await explainSyntaxError(isolate, source, filename, error) };
+  }
+  if (typeof bodyError === 'string') {
+    script.release();
+    return { ok: false, error: `${bodyError} [${filename}: the source must be the body of a function]` };
   }
   const body = await script.run(context, { reference: true, release: true });
   return { ok: true, body };

@@ -19,12 +19,14 @@ import { buildToolSet } from '../cells/toolSet.js';
 import type { DelegateChannel } from '../delegate/delegateChannel.js';
 import { hostError } from '../errors.js';
 import type { AdmissionCounter } from './admissionCounter.js';
+import type { MemoryBudget } from './memoryBudget.js';
 import { SessionStore } from './sessionStore.js';
 
 /** What every session of a connection shares. */
 export interface SessionEnv extends Omit<CellHost, 'commitStore' | 'releaseActiveCell'> {
   readonly delegates: DelegateChannel;
   readonly activeCells: AdmissionCounter;
+  readonly memory: MemoryBudget;
 }
 
 export class Session {
@@ -39,7 +41,7 @@ export class Session {
     readonly limits: EffectiveSessionLimits,
     private readonly env: SessionEnv,
   ) {
-    this.store = new SessionStore(limits.maxStoredBytes);
+    this.store = new SessionStore(limits.maxStoredBytes, env.memory);
   }
 
   execute(params: CellExecuteParams, token: CancellationToken, receivedAt: number): Promise<CellResponse> {
@@ -47,7 +49,7 @@ export class Session {
     if (!this.env.activeCells.tryAcquire()) throw hostError.overloaded('maxActiveCells', this.env.activeCells.limit);
     const cellId = String(this.nextCellNumber++);
     const identity = { sessionId: this.id, cellId, toolCallId: params.toolCallId ?? null };
-    const delegates = new CellDelegates(identity, tools, this.env.delegates, this.limits.maxPendingToolCalls, this.env.logger);
+    const delegates = new CellDelegates(identity, tools, this.env.delegates, this.limits.maxPendingToolCalls, this.env.logger, this.env.memory);
     const host: CellHost = {
       ...this.env,
       commitStore: (view) => this.store.commit(view),
@@ -65,6 +67,7 @@ export class Session {
     });
     this.cells.set(cellId, cell);
     const program = {
+      sessionId: this.id,
       source: params.source,
       language: params.language ?? 'javascript',
       filename: `cell-${cellId}.js`,
@@ -74,6 +77,7 @@ export class Session {
         cpuTimeLimitMs: this.limits.cpuTimeLimitMs,
         wallTimeLimitMs: this.limits.wallTimeLimitMs,
         maxOutputBytes: this.limits.maxOutputBytes,
+        maxPendingToolCalls: this.limits.maxPendingToolCalls,
       },
     };
     return cell.execute(program, params.yieldTimeMs, params.maxOutputTokens, token, receivedAt);
@@ -104,6 +108,7 @@ export class Session {
     await Promise.all([...this.cells.values()].filter((cell) => cell.live).map((cell) => cell.terminate(now)));
     if (this.unclosed > 0) await new Promise<void>((resolve) => (this.allClosed = resolve));
     this.cells.clear();
+    this.store.dispose();
   }
 
   private cellClosed(): void {
