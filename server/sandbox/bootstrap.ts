@@ -31,6 +31,8 @@ export const BRIDGE_ORDER = [
 export interface BootstrapConfig {
   tools: ReadonlyArray<{ jsName: string; description: string }>;
   maxOutputBytes: number;
+  /** A cell of a persistent realm (compiled by realm/transform.ts). */
+  persistent: boolean;
 }
 
 export const BOOTSTRAP_SOURCE = String.raw`"use strict";
@@ -41,6 +43,8 @@ const hostOutput = $0, hostYield = $1, hostTool = $2, hostNotify = $3, hostStore
 const stringify = JSON.stringify, parse = JSON.parse, now = Date.now, apply = Reflect.apply;
 const freeze = Object.freeze, defineProperty = Object.defineProperty, getPrototypeOf = Object.getPrototypeOf;
 const isArray = Array.isArray, ObjectProto = Object.prototype, ErrorCtor = Error, StringCtor = String;
+const getOwnPropertyDescriptor = Object.getOwnPropertyDescriptor, hasOwn = Object.hasOwn;
+const mapClear = Map.prototype.clear, PromiseCtor = Promise, TypeErrorCtor = TypeError;
 const then = Promise.prototype.then, resolved = Promise.resolve();
 const MapCtor = Map, mapGet = Map.prototype.get, mapSet = Map.prototype.set, mapDelete = Map.prototype.delete;
 const mapSize = Object.getOwnPropertyDescriptor(Map.prototype, 'size').get;
@@ -238,25 +242,58 @@ const clearTimeout = (id) => {
 };
 
 // ---- the cell's run ---------------------------------------------------------------------
-let settle = null;
-function settleWith(text) {
-  if (settle === null) return;
-  const resolve = settle;
-  settle = null;
-  try {
-    flush();
-  } catch (flushError) {
-    if (text === null) text = errorText(flushError);
-  }
-  resolve(text);
+// A persistent realm runs many cells, one at a time; each start() begins a generation. Work of an
+// earlier cell that outlives it (a tool call's answer, a late settle) must not touch the next one.
+let generation = 0;
+let failCurrent = () => {};
+function runOf(resolve) {
+  let settled = false;
+  const settleWith = (text) => {
+    if (settled) return;
+    settled = true;
+    try {
+      flush();
+    } catch (flushError) {
+      if (text === null) text = errorText(flushError);
+    }
+    resolve(text);
+  };
+  return { settleWith, failWith: (error) => settleWith(error === EXIT ? null : errorText(error)) };
 }
-const succeed = () => settleWith(null);
-const failWith = (error) => settleWith(error === EXIT ? null : errorText(error));
+
+// ---- persistent cells -------------------------------------------------------------------
+// What realm/transform.ts makes a persistent cell call: top-level declarations become configurable
+// globals, so a later cell can declare them again. Built-ins stay non-configurable.
+function declareOne(name) {
+  const existing = getOwnPropertyDescriptor(globalThis, name);
+  if (existing !== undefined && !existing.configurable) {
+    if (existing.writable) return;
+    throw new TypeErrorCtor('Cannot declare ' + name + ': it is a read-only global of the sandbox');
+  }
+  const value = existing !== undefined && hasOwn(existing, 'value') ? existing.value : undefined;
+  defineProperty(globalThis, name, { __proto__: null, value, writable: true, enumerable: true, configurable: true });
+}
+const persistHelper = freeze({
+  __proto__: null,
+  declare(...names) {
+    for (let i = 0; i < names.length; i++) declareOne(names[i]);
+  },
+  seal(...names) {
+    for (let i = 0; i < names.length; i++) {
+      defineProperty(globalThis, names[i], { __proto__: null, writable: false });
+    }
+  },
+  define(name, value) {
+    declareOne(name);
+    defineProperty(globalThis, name, { __proto__: null, value });
+  },
+});
 
 function defineGlobal(name, value) {
   defineProperty(globalThis, name, { value, writable: false, enumerable: false, configurable: false });
 }
-function installTools(tools) {
+let currentTools = freeze({ __proto__: null }), currentToolList = freeze([]);
+function installTools(tools, toolGeneration) {
   const table = {};
   const list = [];
   for (let i = 0; i < tools.length; i++) {
@@ -266,6 +303,8 @@ function installTools(tools) {
       flush();
       const call = hostTool.apply(undefined, [jsName, inputJson], TOOL_CALL_OPTIONS);
       return apply(then, call, [(outcome) => {
+        // The cell that called ended: its unawaited call ends with it and never settles.
+        if (toolGeneration !== generation) return new PromiseCtor(() => {});
         if (outcome[0] !== true) throw fail(outcome[1]);
         // Already a fresh copy: the host's result crossed by structured clone (copy: true).
         return outcome[1];
@@ -273,9 +312,12 @@ function installTools(tools) {
     };
     list[i] = freeze({ name: jsName, description: tools[i].description });
   }
-  defineGlobal('tools', freeze(table));
-  defineGlobal('ALL_TOOLS', freeze(list));
+  currentTools = freeze(table);
+  currentToolList = freeze(list);
 }
+// Accessors, so each cell of a persistent realm sees its own tools; still read-only and fixed.
+defineProperty(globalThis, 'tools', { get: () => currentTools, enumerable: false, configurable: false });
+defineProperty(globalThis, 'ALL_TOOLS', { get: () => currentToolList, enumerable: false, configurable: false });
 
 delete globalThis.console;
 delete globalThis.WebAssembly;
@@ -293,16 +335,35 @@ defineGlobal('setTimeout', setTimeout);
 defineGlobal('clearTimeout', clearTimeout);
 
 return {
-  // Runs the compiled cell body; resolves with null on success or the error text.
+  // Runs the compiled cell body; resolves with null on success or the error text. A persistent
+  // cell's body gets the declaration helper and its return value is shown as its result.
   start(body, configJson) {
     const config = parse(configJson);
+    generation++;
     maxOutputBytes = config.maxOutputBytes;
-    installTools(config.tools);
-    const done = new Promise((resolve) => { settle = resolve; });
+    pending = [];
+    pendingBytes = 0;
+    droppedBytes = 0;
+    apply(mapClear, timers, []);
+    installTools(config.tools, generation);
+    let run;
+    const done = new PromiseCtor((resolve) => { run = runOf(resolve); });
+    failCurrent = run.failWith;
+    const succeed = (value) => {
+      if (config.persistent && value !== undefined) {
+        try {
+          text(value);
+        } catch (error) {
+          run.failWith(error);
+          return;
+        }
+      }
+      run.settleWith(null);
+    };
     try {
-      apply(then, body(), [succeed, failWith]);
+      apply(then, config.persistent ? body(persistHelper) : body(), [succeed, run.failWith]);
     } catch (error) {
-      failWith(error);
+      run.failWith(error);
     }
     return done;
   },
@@ -314,7 +375,7 @@ return {
     try {
       apply(callback, undefined, []);
     } catch (error) {
-      if (error !== EXIT) failWith(error);
+      if (error !== EXIT) failCurrent(error);
     }
   },
 };

@@ -26,6 +26,21 @@ export async function compileCell(isolate: ivm.Isolate, context: ivm.Context, so
 }
 
 /**
+ * Compiles a script that is already one function expression with the user's first line on its
+ * second line (realm/transform.ts checked that shape), and returns a Reference to that function.
+ */
+export async function compileWrapped(isolate: ivm.Isolate, context: ivm.Context, script: string, filename: string): Promise<Compiled> {
+  let compiled: ivm.Script;
+  try {
+    compiled = await isolate.compileScript(script, { filename, lineOffset: -1 });
+  } catch (error) {
+    return { ok: false, error: isolateErrorText(error) };
+  }
+  const body = await compiled.run(context, { reference: true, release: true });
+  return { ok: true, body };
+}
+
+/**
  * `import`/`export` are syntax errors in a function body. Compiling the source as a module (never
  * instantiated, so no resolver runs: isolated-vm #559) tells an import apart from other errors.
  */

@@ -4,6 +4,7 @@ import type { CellEvents, CellProgram, CellRun, Sandbox } from './api.js';
 import { endedRun, startCellRun } from './cellRun.js';
 import { createCpuWatch } from './cpuWatch.js';
 import { createIsolatePool } from './pool.js';
+import { createRealm } from './realm/realm.js';
 import { stripTypes } from './typescript.js';
 
 export interface SandboxOptions {
@@ -40,6 +41,9 @@ export function createSandbox(options: SandboxOptions): Sandbox {
       } finally {
         pool.refillSoon();
       }
+    },
+    openRealm(heapLimitMb: number) {
+      return createRealm(heapLimitMb, { pool, cpuWatch, logger });
     },
     dispose() {
       pool.dispose();
