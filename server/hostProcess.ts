@@ -3,7 +3,7 @@
  * when that connection ends — 0 after shutdown+exit, EOF or a signal; 1 on exit without
  * shutdown; 2 on an unusable command line or an unparseable frame header.
  */
-import type { CellClosedParams, CellOutputParams } from '../schemas/index.js';
+import type { CellClosedParams, CellOutputParams, SessionResetParams } from '../schemas/index.js';
 import { Methods } from '../schemas/index.js';
 import { helpText, parseArgs } from './cli/args.js';
 import { DelegateChannel } from './delegate/delegateChannel.js';
@@ -57,6 +57,7 @@ export async function runHost(argv: readonly string[]): Promise<void> {
       if (host.streamOutput) void connection.sendNotification(Methods.cellOutput, params);
     },
     cellClosed: (params: CellClosedParams) => void connection.sendNotification(Methods.cellClosed, params),
+    sessionReset: (params: SessionResetParams) => void connection.sendNotification(Methods.sessionReset, params),
     afterResponses: (action) => setImmediate(action),
   });
 

@@ -180,7 +180,7 @@ export class Cell {
     this.phase = { kind: 'finishing' };
     if (exit.kind === 'terminated') {
       delegates.cancelAll(`cell ${this.id} was terminated`);
-      this.settle('terminated', null);
+      this.settle('terminated', exit.error ?? null);
       return;
     }
     delegates.cancelTools(`cell ${this.id} completed before this tool call was answered`);

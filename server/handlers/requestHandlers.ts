@@ -24,8 +24,8 @@ export function requestHandlers(host: HostState): ReadonlyMap<string, RequestHan
     [
       Methods.sessionOpen,
       (params: SessionOpenParams) => {
-        const session = host.sessions.open(params.sessionId, params.limits);
-        return { sessionId: session.id, limits: session.limits };
+        const session = host.sessions.open(params.sessionId, params.limits, params.persistent ?? false);
+        return { sessionId: session.id, limits: session.limits, persistent: session.persistent };
       },
     ],
     [
