@@ -26,6 +26,21 @@ export async function compileCell(isolate: ivm.Isolate, context: ivm.Context, so
 }
 
 /**
+ * V8's own text for a source that does not compile as a cell, or null when it compiles. Compiling
+ * runs nothing, so this is safe on any source; persistent cells use it so that their syntax errors
+ * read as ordinary cells' do.
+ */
+export async function syntaxErrorOf(isolate: ivm.Isolate, source: string, filename: string): Promise<string | null> {
+  try {
+    const script = await isolate.compileScript(PREFIX + source + SUFFIX, { filename, lineOffset: -1 });
+    script.release();
+    return null;
+  } catch (error) {
+    return explainSyntaxError(isolate, source, filename, error);
+  }
+}
+
+/**
  * Compiles a script that is already one function expression with the user's first line on its
  * second line (realm/transform.ts checked that shape), and returns a Reference to that function.
  */

@@ -67,7 +67,7 @@ describe('sandbox: persistent realm', () => {
   it('reports syntax errors without losing the realm, with the user line', async () => {
     await cell(`const kept = 'yes'`);
     const { exit } = await cell(`let = ;`);
-    expect(exit).to.have.property('error').that.matches(/^SyntaxError: .*\(1:/);
+    expect(exit).to.have.property('error').that.matches(/^SyntaxError: .*\[cell-1\.js:1:/);
     expect((await cell(`kept`)).out).to.deep.equal(['yes']);
     const thrown = await cell(`\n\nthrow new Error('boom')`);
     expect(thrown.exit).to.have.property('error').that.matches(/Error: boom\n\s+at cell-1\.js:3:7/);
@@ -82,6 +82,7 @@ describe('sandbox: persistent realm', () => {
     expect((await cell(`--> }); globalThis.escaped = 1; (function(){`)).exit).to.deep.equal({ kind: 'completed', error: null });
     expect((await cell(`typeof escaped`)).out).to.deep.equal(['undefined']);
     expect(transformPersistentCell(`}); x(); ({`)).to.have.property('ok', false);
+    expect((await cell(`import fs from 'node:fs'`)).exit).to.deep.equal({ kind: 'completed', error: 'Unsupported import in cell: node:fs' });
   });
 
   it('does not let a built-in be declared again', async () => {

@@ -4,7 +4,7 @@
  */
 import type { CellEvents, CellExit, CellProgram, CellRun, Realm } from '../api.js';
 import { endedRun, runCompiled, type CellRunDeps } from '../cellRun.js';
-import { compileWrapped } from '../compile.js';
+import { compileWrapped, syntaxErrorOf } from '../compile.js';
 import type { IsolatePool } from '../pool.js';
 import type { PreparedIsolate } from '../prepared.js';
 import { stripTypes } from '../typescript.js';
@@ -66,7 +66,6 @@ class SandboxRealm implements Realm {
       source = stripped.code;
     }
     const transformed = transformPersistentCell(source);
-    if (!transformed.ok) return this.keep(kept, { kind: 'completed', error: transformed.error });
     let prepared = kept;
     if (prepared === null) {
       prepared = await this.deps.pool.take(this.heapLimitMb);
@@ -77,6 +76,10 @@ class SandboxRealm implements Realm {
       return endedRun({ kind: 'terminated' });
     }
     this.state = { kind: 'busy', prepared };
+    if (!transformed.ok) {
+      const error = (await syntaxErrorOf(prepared.isolate, source, program.filename)) ?? transformed.error;
+      return this.keep(prepared, { kind: 'completed', error });
+    }
     const compiled = await compileWrapped(prepared.isolate, prepared.context, transformed.script, program.filename);
     if (!compiled.ok) return this.keep(prepared, { kind: 'completed', error: compiled.error });
     const run = runCompiled(prepared, program, compiled.body, events, this.deps, true);

@@ -43,7 +43,7 @@ export function transformPersistentCell(source: string): Transformed {
   try {
     program = parse(source, { ...PARSE_OPTIONS, onToken: (token: Token) => collectName(token, names) });
   } catch (error) {
-    return { ok: false, error: syntaxErrorText(source, error) };
+    return { ok: false, error: syntaxErrorText(error) };
   }
   const helper = uniqueName(names);
   const edits: Edit[] = [];
@@ -156,25 +156,7 @@ function wrapperIntact(script: string): boolean {
   );
 }
 
-/** Acorn's message in V8's shape, with the cell's own line and column. */
-function syntaxErrorText(source: string, error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  if (/'import' and 'export' may appear only/.test(message)) {
-    const specifier = importSpecifier(source);
-    if (specifier !== null) return `Unsupported import in cell: ${specifier}`;
-    return `Unsupported export in cell: SyntaxError: ${message}`;
-  }
-  return `SyntaxError: ${message}`;
-}
-
-function importSpecifier(source: string): string | null {
-  try {
-    const module = parse(source, { ecmaVersion: 'latest', sourceType: 'module', allowAwaitOutsideFunction: true });
-    for (const statement of module.body) {
-      if (statement.type === 'ImportDeclaration') return String(statement.source.value);
-    }
-  } catch {
-    return null;
-  }
-  return null;
+/** Acorn's message; the realm shows V8's own instead whenever V8 rejects the source too. */
+function syntaxErrorText(error: unknown): string {
+  return `SyntaxError: ${error instanceof Error ? error.message : String(error)}`;
 }
