@@ -44,15 +44,15 @@ export async function syntaxErrorOf(isolate: ivm.Isolate, source: string, filena
  * Compiles a script that is already one function expression with the user's first line on its
  * second line (realm/transform.ts checked that shape), and returns a Reference to that function.
  */
-export async function compileWrapped(isolate: ivm.Isolate, context: ivm.Context, script: string, filename: string): Promise<Compiled> {
-  let compiled: ivm.Script;
+export async function compileWrapped(context: ivm.Context, script: string, filename: string): Promise<Compiled> {
+  // One crossing to the isolate thread for compile and run: running the checked script only
+  // creates the function.
   try {
-    compiled = await isolate.compileScript(script, { filename, lineOffset: -1 });
+    const body = (await context.eval(script, { filename, lineOffset: -1, reference: true })) as ivm.Reference<unknown>;
+    return { ok: true, body };
   } catch (error) {
     return { ok: false, error: isolateErrorText(error) };
   }
-  const body = await compiled.run(context, { reference: true, release: true });
-  return { ok: true, body };
 }
 
 /**

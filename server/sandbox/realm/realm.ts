@@ -80,7 +80,7 @@ class SandboxRealm implements Realm {
       const error = (await syntaxErrorOf(prepared.isolate, source, program.filename)) ?? transformed.error;
       return this.keep(prepared, { kind: 'completed', error });
     }
-    const compiled = await compileWrapped(prepared.isolate, prepared.context, transformed.script, program.filename);
+    const compiled = await compileWrapped(prepared.context, transformed.script, program.filename);
     if (!compiled.ok) return this.keep(prepared, { kind: 'completed', error: compiled.error });
     const run = runCompiled(prepared, program, compiled.body, events, this.deps, true);
     const owned = prepared;
