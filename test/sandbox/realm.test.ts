@@ -60,6 +60,14 @@ describe('sandbox: persistent realm', () => {
     expect((await cell(`release(42); await later`)).out).to.deep.equal(['42']);
   });
 
+  it('lets a name change kind, keeps a var without initializer, and strips TypeScript first', async () => {
+    await cell(`let v = 1; var w = 'kept'`);
+    await cell(`function v() { return 'now a function' } var w;`);
+    expect((await cell(`[v(), w]`)).out).to.deep.equal(['["now a function","kept"]']);
+    await cell(`const typed: number = 21; interface Unused { a: string }`, { language: 'typescript' });
+    expect((await cell(`typed * 2 as number`, { language: 'typescript' })).out).to.deep.equal(['42']);
+  });
+
   it('hoists functions within the cell that declares them', async () => {
     expect((await cell(`f(); function f() { return 'hoisted' }\nf()`)).out).to.deep.equal(['hoisted']);
   });
