@@ -29,6 +29,9 @@ const PARSE_OPTIONS: Options = {
   allowHashBang: false,
 };
 
+/** `using` declarations stay the cell's own: they are disposed when the cell's body ends. */
+const PERSISTED_KINDS = new Set(['var', 'let', 'const']);
+
 interface Edit {
   at: number;
   /** Characters of the source replaced from `at`. */
@@ -58,7 +61,7 @@ export function transformPersistentCell(source: string): Transformed {
       const name = statement.id.name;
       edits.push({ at: statement.start, length: 0, text: `;${helper}.declare(${JSON.stringify(name)});${name} = ` });
       edits.push({ at: statement.end, length: 0, text: ';' });
-    } else if (statement.type === 'VariableDeclaration') {
+    } else if (statement.type === 'VariableDeclaration' && PERSISTED_KINDS.has(statement.kind)) {
       declarationEdits(statement, helper, edits);
     } else if (last && statement.type === 'ExpressionStatement') {
       // The statement's own range: a parenthesized expression's node starts inside its parentheses.
