@@ -30,7 +30,17 @@ export type {
   OpenSessionOptions,
   RestartOptions,
   SessionDelegate,
+  SessionResetEvent,
   ToolCall,
   WaitRequest,
 } from './types.js';
-export type { CellResponse, CellStatus, CellYieldResult, ContentItem, EffectiveSessionLimits, SessionLimits, ToolDefinition } from '../schemas/index.js';
+export type {
+  CellResponse,
+  CellStatus,
+  CellYieldResult,
+  ContentItem,
+  EffectiveSessionLimits,
+  ResetReason,
+  SessionLimits,
+  ToolDefinition,
+} from '../schemas/index.js';

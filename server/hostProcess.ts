@@ -5,7 +5,7 @@
  * in arrival order, so `exit` followed at once by EOF is an exit (1 without shutdown), and every
  * request read before EOF or a bad header is answered before the process exits.
  */
-import type { CellClosedParams, CellOutputParams } from '../schemas/index.js';
+import type { CellClosedParams, CellOutputParams, SessionResetParams } from '../schemas/index.js';
 import { Methods } from '../schemas/index.js';
 import { helpText, parseArgs } from './cli/args.js';
 import { DelegateChannel } from './delegate/delegateChannel.js';
@@ -69,6 +69,7 @@ export async function runHost(argv: readonly string[]): Promise<void> {
       if (host.streamOutput) void connection.sendNotification(Methods.cellOutput, params);
     },
     cellClosed: (params: CellClosedParams) => void connection.sendNotification(Methods.cellClosed, params),
+    sessionReset: (params: SessionResetParams) => void connection.sendNotification(Methods.sessionReset, params),
     afterResponses: (action) => setImmediate(action),
   });
 

@@ -669,7 +669,7 @@ export const schemasById: Readonly<Record<string, object>> = {
             }
           },
           "error": {
-            "description": "The thrown error's stack (or string form), the limit the cell hit, or `cell <id> not found` for `missing`; null otherwise.",
+            "description": "The thrown error's stack (or string form), the limit the cell hit, or `cell <id> not found` for `missing`; null otherwise. When a persistent session's realm was discarded during the cell, a last line says the session's variables were lost (also for `terminated`).",
             "type": [
               "string",
               "null"
@@ -688,6 +688,22 @@ export const schemasById: Readonly<Record<string, object>> = {
             }
           }
         }
+      },
+      "Persistent": {
+        "description": "A persistent session keeps one realm for its cells: top-level declarations live on for later cells, the last expression's value is shown, and cells run one at a time (SessionBusy). `session/reset` reports every discarded realm. Default false: every cell starts in a fresh isolate.",
+        "type": "boolean",
+        "default": false
+      },
+      "ResetReason": {
+        "title": "ResetReason",
+        "description": "Why a persistent session's realm was discarded: the cell was terminated while its code ran, exceeded its CPU or wall time, exhausted the session's heap limit, or the sandbox failed.",
+        "enum": [
+          "terminated",
+          "cpuTimeLimit",
+          "wallTimeLimit",
+          "heapLimit",
+          "crashed"
+        ]
       }
     }
   },
@@ -913,6 +929,9 @@ export const schemasById: Readonly<Record<string, object>> = {
       },
       "limits": {
         "$ref": "urn:codemode-host:defs#/$defs/SessionLimits"
+      },
+      "persistent": {
+        "$ref": "urn:codemode-host:defs#/$defs/Persistent"
       }
     }
   },
@@ -933,6 +952,34 @@ export const schemasById: Readonly<Record<string, object>> = {
       },
       "limits": {
         "$ref": "urn:codemode-host:defs#/$defs/EffectiveSessionLimits"
+      },
+      "persistent": {
+        "description": "Whether the session is persistent, as asked; this host always sends it.",
+        "type": "boolean"
+      }
+    }
+  },
+  "urn:codemode-host:session.reset.params": {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$id": "urn:codemode-host:session.reset.params",
+    "title": "SessionResetParams",
+    "description": "A persistent session's realm was discarded while this cell ran: every variable of the session is gone and its next cell starts in a fresh realm; the store is kept. Sent once per discard, before the cell's final response.",
+    "type": "object",
+    "additionalProperties": false,
+    "required": [
+      "sessionId",
+      "cellId",
+      "reason"
+    ],
+    "properties": {
+      "sessionId": {
+        "$ref": "urn:codemode-host:defs#/$defs/SessionId"
+      },
+      "cellId": {
+        "$ref": "urn:codemode-host:defs#/$defs/CellId"
+      },
+      "reason": {
+        "$ref": "urn:codemode-host:defs#/$defs/ResetReason"
       }
     }
   },

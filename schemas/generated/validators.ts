@@ -516,7 +516,7 @@ validate23.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const cell_execute_result = validate26;
 const schema43 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"urn:codemode-host:cell.execute.result","title":"CellExecuteResult","description":"The cell's first observation.","$ref":"urn:codemode-host:defs#/$defs/CellResponse"};
-const schema44 = {"title":"CellResponse","description":"One observation of a cell: what `cell/execute`, `cell/wait` and `cell/terminate` return.","type":"object","additionalProperties":false,"required":["cellId","status","items","error","durationMs","pendingToolCalls"],"properties":{"cellId":{"$ref":"urn:codemode-host:defs#/$defs/CellId"},"status":{"$ref":"urn:codemode-host:defs#/$defs/CellStatus"},"items":{"description":"Output since the previous observation; output is never repeated.","type":"array","items":{"$ref":"urn:codemode-host:defs#/$defs/ContentItem"}},"error":{"description":"The thrown error's stack (or string form), the limit the cell hit, or `cell <id> not found` for `missing`; null otherwise.","type":["string","null"]},"durationMs":{"description":"Host time from receiving the request to producing this response.","type":"number","minimum":0},"pendingToolCalls":{"description":"Ids (`tool-1`, ...) of the cell's tool calls still unanswered.","type":"array","items":{"type":"string"}}}};
+const schema44 = {"title":"CellResponse","description":"One observation of a cell: what `cell/execute`, `cell/wait` and `cell/terminate` return.","type":"object","additionalProperties":false,"required":["cellId","status","items","error","durationMs","pendingToolCalls"],"properties":{"cellId":{"$ref":"urn:codemode-host:defs#/$defs/CellId"},"status":{"$ref":"urn:codemode-host:defs#/$defs/CellStatus"},"items":{"description":"Output since the previous observation; output is never repeated.","type":"array","items":{"$ref":"urn:codemode-host:defs#/$defs/ContentItem"}},"error":{"description":"The thrown error's stack (or string form), the limit the cell hit, or `cell <id> not found` for `missing`; null otherwise. When a persistent session's realm was discarded during the cell, a last line says the session's variables were lost (also for `terminated`).","type":["string","null"]},"durationMs":{"description":"Host time from receiving the request to producing this response.","type":"number","minimum":0},"pendingToolCalls":{"description":"Ids (`tool-1`, ...) of the cell's tool calls still unanswered.","type":"array","items":{"type":"string"}}}};
 const schema46 = {"title":"CellStatus","description":"`yielded`: still running. `completed`: finished, `error` null on success. `terminated`: ended by `cell/terminate` or `session/close`. `missing`: no such cell, or its final result was already collected.","enum":["yielded","completed","terminated","missing"]};
 const schema47 = {"title":"ContentItem","description":"One piece of a cell's output. The discriminator makes a validator check only the branch `type` names, so its errors point at the real mistake.","type":"object","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"urn:codemode-host:defs#/$defs/TextItem"},{"$ref":"urn:codemode-host:defs#/$defs/ImageItem"}]};
 const schema50 = {"title":"TextItem","type":"object","additionalProperties":false,"required":["type","text"],"properties":{"type":{"const":"text"},"text":{"type":"string"}}};
@@ -3338,8 +3338,9 @@ return errors === 0;
 validate62.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const session_open_params = validate63;
-const schema108 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"urn:codemode-host:session.open.params","title":"SessionOpenParams","description":"Opens a session: a namespace of cells plus a key-value store they share.","type":"object","additionalProperties":false,"properties":{"sessionId":{"$ref":"urn:codemode-host:defs#/$defs/SessionId","description":"Omitted: the host assigns session-1, session-2, ... . An id open or used before on this connection fails with SessionExists."},"limits":{"$ref":"urn:codemode-host:defs#/$defs/SessionLimits"}}};
+const schema108 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"urn:codemode-host:session.open.params","title":"SessionOpenParams","description":"Opens a session: a namespace of cells plus a key-value store they share.","type":"object","additionalProperties":false,"properties":{"sessionId":{"$ref":"urn:codemode-host:defs#/$defs/SessionId","description":"Omitted: the host assigns session-1, session-2, ... . An id open or used before on this connection fails with SessionExists."},"limits":{"$ref":"urn:codemode-host:defs#/$defs/SessionLimits"},"persistent":{"$ref":"urn:codemode-host:defs#/$defs/Persistent"}}};
 const schema110 = {"title":"SessionLimits","description":"Per-session limits a client may request; an omitted limit takes the host's default. Bounds and defaults mirror schemas/limits.ts (a test keeps them in sync).","type":"object","additionalProperties":false,"properties":{"maxYieldTimeMs":{"description":"Caps every observation window (execute and wait) in the session. null: no cap.","type":["integer","null"],"minimum":0,"maximum":86400000,"default":null},"heapLimitMb":{"description":"V8 heap limit of each cell; exceeding it ends that cell with an error.","type":"integer","minimum":8,"maximum":16384,"default":128},"cpuTimeLimitMs":{"description":"CPU time of one cell, counted only while its JavaScript runs (not while it awaits tools or timers).","type":"integer","minimum":1,"maximum":86400000,"default":60000},"wallTimeLimitMs":{"description":"Wall time of one cell from start to completion. null: no limit.","type":["integer","null"],"minimum":1,"maximum":604800000,"default":null},"maxOutputBytes":{"description":"Output buffered by one cell between observations; beyond it items are dropped and one text item marks the loss.","type":"integer","minimum":1024,"maximum":1073741824,"default":16777216},"maxPendingToolCalls":{"description":"Unanswered tool calls of one cell; beyond it the call rejects in JavaScript.","type":"integer","minimum":1,"maximum":1000000,"default":256},"maxStoredBytes":{"description":"Total JSON size of the session store; a `store` beyond it throws in JavaScript.","type":"integer","minimum":0,"maximum":1073741824,"default":67108864}}};
+const schema111 = {"description":"A persistent session keeps one realm for its cells: top-level declarations live on for later cells, the last expression's value is shown, and cells run one at a time (SessionBusy). `session/reset` reports every discarded realm. Default false: every cell starts in a fresh isolate.","type":"boolean","default":false};
 
 function validate63(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="urn:codemode-host:session.open.params" */;
@@ -3356,7 +3357,7 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 const _errs1 = errors;
 for(const key0 in data){
-if(!((key0 === "sessionId") || (key0 === "limits"))){
+if(!(((key0 === "sessionId") || (key0 === "limits")) || (key0 === "persistent"))){
 validate63.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
@@ -3606,6 +3607,19 @@ var valid0 = _errs5 === errors;
 else {
 var valid0 = true;
 }
+if(valid0){
+if(data.persistent !== undefined){
+const _errs23 = errors;
+if(typeof data.persistent !== "boolean"){
+validate63.errors = [{instancePath:instancePath+"/persistent",schemaPath:"urn:codemode-host:defs#/$defs/Persistent/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs23 === errors;
+}
+else {
+var valid0 = true;
+}
+}
 }
 }
 }
@@ -3620,7 +3634,7 @@ return errors === 0;
 validate63.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const session_open_result = validate64;
-const schema111 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"urn:codemode-host:session.open.result","title":"SessionOpenResult","description":"The session's id and the limits it runs with.","type":"object","additionalProperties":false,"required":["sessionId","limits"],"properties":{"sessionId":{"$ref":"urn:codemode-host:defs#/$defs/SessionId"},"limits":{"$ref":"urn:codemode-host:defs#/$defs/EffectiveSessionLimits"}}};
+const schema112 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"urn:codemode-host:session.open.result","title":"SessionOpenResult","description":"The session's id and the limits it runs with.","type":"object","additionalProperties":false,"required":["sessionId","limits"],"properties":{"sessionId":{"$ref":"urn:codemode-host:defs#/$defs/SessionId"},"limits":{"$ref":"urn:codemode-host:defs#/$defs/EffectiveSessionLimits"},"persistent":{"description":"Whether the session is persistent, as asked; this host always sends it.","type":"boolean"}}};
 
 function validate65(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -3885,7 +3899,7 @@ return false;
 else {
 const _errs1 = errors;
 for(const key0 in data){
-if(!((key0 === "sessionId") || (key0 === "limits"))){
+if(!(((key0 === "sessionId") || (key0 === "limits")) || (key0 === "persistent"))){
 validate64.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
@@ -3925,6 +3939,19 @@ var valid0 = _errs5 === errors;
 else {
 var valid0 = true;
 }
+if(valid0){
+if(data.persistent !== undefined){
+const _errs6 = errors;
+if(typeof data.persistent !== "boolean"){
+validate64.errors = [{instancePath:instancePath+"/persistent",schemaPath:"#/properties/persistent/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+}
 }
 }
 }
@@ -3939,11 +3966,12 @@ return errors === 0;
 }
 validate64.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const shutdown_params = validate67;
-const schema121 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"urn:codemode-host:shutdown.params","title":"ShutdownParams","description":"Terminates every session; takes no params (absent, null or {}).","type":"object","additionalProperties":false,"properties":{}};
+export const session_reset_params = validate67;
+const schema122 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"urn:codemode-host:session.reset.params","title":"SessionResetParams","description":"A persistent session's realm was discarded while this cell ran: every variable of the session is gone and its next cell starts in a fresh realm; the store is kept. Sent once per discard, before the cell's final response.","type":"object","additionalProperties":false,"required":["sessionId","cellId","reason"],"properties":{"sessionId":{"$ref":"urn:codemode-host:defs#/$defs/SessionId"},"cellId":{"$ref":"urn:codemode-host:defs#/$defs/CellId"},"reason":{"$ref":"urn:codemode-host:defs#/$defs/ResetReason"}}};
+const schema125 = {"title":"ResetReason","description":"Why a persistent session's realm was discarded: the cell was terminated while its code ran, exceeded its CPU or wall time, exhausted the session's heap limit, or the sandbox failed.","enum":["terminated","cpuTimeLimit","wallTimeLimit","heapLimit","crashed"]};
 
 function validate67(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="urn:codemode-host:shutdown.params" */;
+/*# sourceURL="urn:codemode-host:session.reset.params" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate67.evaluated;
@@ -3955,10 +3983,86 @@ evaluated0.items = undefined;
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((data.sessionId === undefined) && (missing0 = "sessionId")) || ((data.cellId === undefined) && (missing0 = "cellId"))) || ((data.reason === undefined) && (missing0 = "reason"))){
+validate67.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
 for(const key0 in data){
+if(!(((key0 === "sessionId") || (key0 === "cellId")) || (key0 === "reason"))){
 validate67.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
+}
+}
+if(_errs1 === errors){
+if(data.sessionId !== undefined){
+let data0 = data.sessionId;
+const _errs2 = errors;
+const _errs3 = errors;
+if(errors === _errs3){
+if(typeof data0 === "string"){
+if(!pattern4.test(data0)){
+validate67.errors = [{instancePath:instancePath+"/sessionId",schemaPath:"urn:codemode-host:defs#/$defs/SessionId/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9._:-]{1,128}$"},message:"must match pattern \""+"^[A-Za-z0-9._:-]{1,128}$"+"\""}];
+return false;
+}
+}
+else {
+validate67.errors = [{instancePath:instancePath+"/sessionId",schemaPath:"urn:codemode-host:defs#/$defs/SessionId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.cellId !== undefined){
+let data1 = data.cellId;
+const _errs5 = errors;
+const _errs6 = errors;
+if(errors === _errs6){
+if(typeof data1 === "string"){
+if(func1(data1) > 64){
+validate67.errors = [{instancePath:instancePath+"/cellId",schemaPath:"urn:codemode-host:defs#/$defs/CellId/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(func1(data1) < 1){
+validate67.errors = [{instancePath:instancePath+"/cellId",schemaPath:"urn:codemode-host:defs#/$defs/CellId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+}
+else {
+validate67.errors = [{instancePath:instancePath+"/cellId",schemaPath:"urn:codemode-host:defs#/$defs/CellId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.reason !== undefined){
+let data2 = data.reason;
+const _errs8 = errors;
+if(!(((((data2 === "terminated") || (data2 === "cpuTimeLimit")) || (data2 === "wallTimeLimit")) || (data2 === "heapLimit")) || (data2 === "crashed"))){
+validate67.errors = [{instancePath:instancePath+"/reason",schemaPath:"urn:codemode-host:defs#/$defs/ResetReason/enum",keyword:"enum",params:{allowedValues: schema125.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
 }
 }
 else {
@@ -3971,11 +4075,11 @@ return errors === 0;
 }
 validate67.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const shutdown_result = validate68;
-const schema122 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"urn:codemode-host:shutdown.result","title":"ShutdownResult","description":"Sent after every cell/closed; afterwards every request fails with ShuttingDown.","type":"null"};
+export const shutdown_params = validate68;
+const schema126 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"urn:codemode-host:shutdown.params","title":"ShutdownParams","description":"Terminates every session; takes no params (absent, null or {}).","type":"object","additionalProperties":false,"properties":{}};
 
 function validate68(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="urn:codemode-host:shutdown.result" */;
+/*# sourceURL="urn:codemode-host:shutdown.params" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate68.evaluated;
@@ -3985,14 +4089,46 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(data !== null){
-validate68.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "null"},message:"must be null"}];
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+validate68.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
+break;
+}
+}
+else {
+validate68.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
 }
 validate68.errors = vErrors;
 return errors === 0;
 }
-validate68.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate68.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const shutdown_result = validate69;
+const schema127 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"urn:codemode-host:shutdown.result","title":"ShutdownResult","description":"Sent after every cell/closed; afterwards every request fails with ShuttingDown.","type":"null"};
+
+function validate69(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="urn:codemode-host:shutdown.result" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate69.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data !== null){
+validate69.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "null"},message:"must be null"}];
+return false;
+}
+validate69.errors = vErrors;
+return errors === 0;
+}
+validate69.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
 /** Every method schema's validator, keyed by the schema's `$id`. */
@@ -4020,6 +4156,7 @@ export const validatorsById = {
   "urn:codemode-host:session.close.result": session_close_result,
   "urn:codemode-host:session.open.params": session_open_params,
   "urn:codemode-host:session.open.result": session_open_result,
+  "urn:codemode-host:session.reset.params": session_reset_params,
   "urn:codemode-host:shutdown.params": shutdown_params,
   "urn:codemode-host:shutdown.result": shutdown_result,
 };

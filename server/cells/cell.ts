@@ -186,7 +186,7 @@ export class Cell {
     this.phase = { kind: 'finishing' };
     if (exit.kind === 'terminated') {
       delegates.cancelAll(`cell ${this.id} was terminated`);
-      this.settle('terminated', null);
+      this.settle('terminated', exit.error ?? null);
       return;
     }
     if (exit.kind === 'lost') {

@@ -3,11 +3,12 @@
  */
 import type { CellClosedParams, CellOutputParams } from '../../schemas/index.js';
 import type { Logger } from '../log.js';
-import type { Sandbox } from '../sandbox/api.js';
+import type { CellStarter } from '../sandbox/api.js';
 import type { StoreView } from '../sessions/sessionStore.js';
 
 export interface CellHost {
-  readonly sandbox: Sandbox;
+  /** The session's realm for a persistent session, else the sandbox. */
+  readonly sandbox: CellStarter;
   readonly logger: Logger;
   /** The largest response the connection can send (maxMessageBytes): a final result over it stays pending. */
   readonly maxResponseBytes: number;

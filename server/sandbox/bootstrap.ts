@@ -33,6 +33,8 @@ export interface BootstrapConfig {
   maxOutputBytes: number;
   /** Past it a tool call is refused in the isolate, without crossing to the host. */
   maxPendingToolCalls: number;
+  /** A cell of a persistent realm (compiled by realm/transform.ts). */
+  persistent: boolean;
 }
 
 /** Output holds at most maxOutputBytes / ITEM_OVERHEAD_BYTES items, so that empty items are not free. */
@@ -46,6 +48,8 @@ const hostOutput = $0, hostYield = $1, hostTool = $2, hostNotify = $3, hostStore
 const stringify = JSON.stringify, parse = JSON.parse, now = Date.now, apply = Reflect.apply;
 const freeze = Object.freeze, defineProperty = Object.defineProperty, getPrototypeOf = Object.getPrototypeOf;
 const isArray = Array.isArray, ObjectProto = Object.prototype, ErrorCtor = Error, StringCtor = String;
+const getOwnPropertyDescriptor = Object.getOwnPropertyDescriptor, hasOwn = Object.hasOwn;
+const mapClear = Map.prototype.clear, PromiseCtor = Promise, TypeErrorCtor = TypeError;
 const then = Promise.prototype.then, resolved = Promise.resolve();
 const AsyncFunction = getPrototypeOf(async function () {}).constructor;
 const MapCtor = Map, mapGet = Map.prototype.get, mapSet = Map.prototype.set, mapDelete = Map.prototype.delete;
@@ -255,30 +259,70 @@ const clearTimeout = (id) => {
 };
 
 // ---- the cell's run ---------------------------------------------------------------------
-let settle = null;
-function settleWith(text) {
-  if (settle === null) return;
-  const resolve = settle;
-  settle = null;
-  try {
-    flush();
-  } catch (flushError) {
-    if (text === null) text = errorText(flushError);
-  }
-  resolve(text);
+// A persistent realm runs many cells, one at a time; each start() begins a generation. Work of an
+// earlier cell that outlives it (a tool call's answer, a late settle) must not touch the next one.
+let generation = 0;
+let failCurrent = () => {};
+function runOf(resolve) {
+  let settled = false;
+  const settleWith = (text) => {
+    if (settled) return;
+    settled = true;
+    try {
+      flush();
+    } catch (flushError) {
+      if (text === null) text = errorText(flushError);
+    }
+    // The cell is over now, not at the next start(): the next cell's compile also runs the
+    // isolate's pending tasks, and a late tool answer or timer of this cell must not reach it.
+    generation++;
+    apply(mapClear, timers, []);
+    resolve(text);
+  };
+  return { settleWith, failWith: (error) => settleWith(error === EXIT ? null : errorText(error)) };
 }
-const succeed = () => settleWith(null);
-const failWith = (error) => settleWith(error === EXIT ? null : errorText(error));
+
+// ---- persistent cells -------------------------------------------------------------------
+// What realm/transform.ts makes a persistent cell call: top-level declarations become configurable
+// globals, so a later cell can declare them again. Built-ins stay non-configurable.
+function declareOne(name) {
+  const existing = getOwnPropertyDescriptor(globalThis, name);
+  if (existing !== undefined && !existing.configurable) {
+    if (existing.writable) return;
+    throw new TypeErrorCtor('Cannot declare ' + name + ': it is a read-only global of the sandbox');
+  }
+  const value = existing !== undefined && hasOwn(existing, 'value') ? existing.value : undefined;
+  defineProperty(globalThis, name, { __proto__: null, value, writable: true, enumerable: true, configurable: true });
+}
+const persistHelper = freeze({
+  __proto__: null,
+  declare(...names) {
+    for (let i = 0; i < names.length; i++) declareOne(names[i]);
+  },
+  seal(...names) {
+    for (let i = 0; i < names.length; i++) {
+      defineProperty(globalThis, names[i], { __proto__: null, writable: false });
+    }
+  },
+  define(name, value) {
+    declareOne(name);
+    defineProperty(globalThis, name, { __proto__: null, value });
+  },
+});
 
 function defineGlobal(name, value) {
   defineProperty(globalThis, name, { value, writable: false, enumerable: false, configurable: false });
 }
+let currentTools = freeze({ __proto__: null }), currentToolList = freeze([]);
+// Tool calls of the current cell not yet answered; reset by each start().
 let pendingTools = 0;
-function installTools(tools, maxPendingToolCalls) {
+function installTools(tools, maxPendingToolCalls, toolGeneration) {
   const table = {};
   const list = [];
   const refused = 'cell exceeded its limit of ' + maxPendingToolCalls + ' pending tool calls (maxPendingToolCalls); await some before calling more';
   const settled = (outcome) => {
+    // The cell that called ended: its unawaited call ends with it and never settles.
+    if (toolGeneration !== generation) return new PromiseCtor(() => {});
     pendingTools--;
     if (outcome[0] !== true) throw fail(outcome[1]);
     // Already a fresh copy: the host's result crossed by structured clone (copy: true).
@@ -287,6 +331,8 @@ function installTools(tools, maxPendingToolCalls) {
   for (let i = 0; i < tools.length; i++) {
     const jsName = tools[i].jsName;
     const call = (input) => {
+      // A tool of an earlier cell of a persistent realm, kept in a variable: that cell has ended.
+      if (toolGeneration !== generation) return new PromiseCtor(() => {});
       if (pendingTools >= maxPendingToolCalls) return apply(then, resolved, [() => { throw fail(refused); }]);
       const inputJson = input === undefined || typeof input === 'function' ? undefined : stringify(input);
       flush();
@@ -297,9 +343,12 @@ function installTools(tools, maxPendingToolCalls) {
     defineProperty(table, jsName, { value: call, writable: false, enumerable: true, configurable: false });
     list[i] = freeze({ name: jsName, description: tools[i].description });
   }
-  defineGlobal('tools', freeze(table));
-  defineGlobal('ALL_TOOLS', freeze(list));
+  currentTools = freeze(table);
+  currentToolList = freeze(list);
 }
+// Accessors, so each cell of a persistent realm sees its own tools; still read-only and fixed.
+defineProperty(globalThis, 'tools', { get: () => currentTools, enumerable: false, configurable: false });
+defineProperty(globalThis, 'ALL_TOOLS', { get: () => currentToolList, enumerable: false, configurable: false });
 
 delete globalThis.console;
 delete globalThis.WebAssembly;
@@ -317,16 +366,36 @@ defineGlobal('setTimeout', setTimeout);
 defineGlobal('clearTimeout', clearTimeout);
 
 return {
-  // Runs the compiled cell body; resolves with null on success or the error text.
+  // Runs the compiled cell body; resolves with null on success or the error text. A persistent
+  // cell's body gets the declaration helper and its return value is shown as its result.
   start(body, configJson) {
     const config = parse(configJson);
+    generation++;
     maxOutputBytes = config.maxOutputBytes;
-    installTools(config.tools, config.maxPendingToolCalls);
-    const done = new Promise((resolve) => { settle = resolve; });
+    pending = [];
+    pendingBytes = 0;
+    droppedBytes = 0;
+    pendingTools = 0;
+    apply(mapClear, timers, []);
+    installTools(config.tools, config.maxPendingToolCalls, generation);
+    let run;
+    const done = new PromiseCtor((resolve) => { run = runOf(resolve); });
+    failCurrent = run.failWith;
+    const succeed = (value) => {
+      if (config.persistent && value !== undefined) {
+        try {
+          text(value);
+        } catch (error) {
+          run.failWith(error);
+          return;
+        }
+      }
+      run.settleWith(null);
+    };
     try {
-      apply(then, body(), [succeed, failWith]);
+      apply(then, config.persistent ? body(persistHelper) : body(), [succeed, run.failWith]);
     } catch (error) {
-      failWith(error);
+      run.failWith(error);
     }
     return done;
   },
@@ -348,7 +417,7 @@ return {
     try {
       apply(callback, undefined, []);
     } catch (error) {
-      if (error !== EXIT) failWith(error);
+      if (error !== EXIT) failCurrent(error);
     }
   },
 };

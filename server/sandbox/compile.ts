@@ -23,19 +23,58 @@ const SUFFIX = '\n})';
 /** Compiles `source` in the prepared isolate and returns a Reference to the cell's (not yet called) async function. */
 export async function compileCell(prepared: PreparedIsolate, source: string, filename: string): Promise<Compiled> {
   const { isolate, context } = prepared;
-  const bodyError = await prepared.check.apply(undefined, [source], { result: { copy: true } });
+  const bodyError = await bodyErrorOf(prepared, source, filename);
   let script: ivm.Script;
   try {
     script = await isolate.compileScript(PREFIX + source + SUFFIX, { filename, lineOffset: -1 });
   } catch (error) {
     return { ok: false, error: await explainSyntaxError(isolate, source, filename, error) };
   }
-  if (typeof bodyError === 'string') {
+  if (bodyError !== null) {
     script.release();
-    return { ok: false, error: `${bodyError} [${filename}: the source must be the body of a function]` };
+    return { ok: false, error: bodyError };
   }
   const body = await script.run(context, { reference: true, release: true });
   return { ok: true, body };
+}
+
+/**
+ * Why `source` is not the body of a function, or null when it is: parsed in the isolate (limits
+ * armed) by the Function constructor's rule, so a source that would close its wrapper is caught.
+ */
+export async function bodyErrorOf(prepared: PreparedIsolate, source: string, filename: string): Promise<string | null> {
+  const bodyError: unknown = await prepared.check.apply(undefined, [source], { result: { copy: true } });
+  return typeof bodyError === 'string' ? `${bodyError} [${filename}: the source must be the body of a function]` : null;
+}
+
+/**
+ * V8's own text for a source that does not compile as a cell, or null when it compiles. Compiling
+ * runs nothing, so this is safe on any source; persistent cells use it so that their syntax errors
+ * read as ordinary cells' do.
+ */
+export async function syntaxErrorOf(isolate: ivm.Isolate, source: string, filename: string): Promise<string | null> {
+  try {
+    const script = await isolate.compileScript(PREFIX + source + SUFFIX, { filename, lineOffset: -1 });
+    script.release();
+    return null;
+  } catch (error) {
+    return explainSyntaxError(isolate, source, filename, error);
+  }
+}
+
+/**
+ * Compiles a script that is already one function expression with the user's first line on its
+ * second line (realm/transform.ts checked that shape), and returns a Reference to that function.
+ */
+export async function compileWrapped(context: ivm.Context, script: string, filename: string): Promise<Compiled> {
+  // One crossing to the isolate thread for compile and run: running the checked script only
+  // creates the function.
+  try {
+    const body = (await context.eval(script, { filename, lineOffset: -1, reference: true })) as ivm.Reference<unknown>;
+    return { ok: true, body };
+  } catch (error) {
+    return { ok: false, error: isolateErrorText(error) };
+  }
 }
 
 /**

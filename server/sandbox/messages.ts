@@ -12,10 +12,17 @@ import type { CellExit, CellProgram, ToolOutcome } from './api.js';
 export type RunId = number;
 /** A request from the sandbox process that the host answers with a `reply`. */
 export type CallId = number;
+/** A persistent session's realm (api.ts Realm) in the sandbox process, numbered by the host. */
+export type RealmId = number;
 
 /** Host → sandbox process. */
 export type ToSandbox =
-  | { t: 'start'; run: RunId; program: CellProgram }
+  /** Starts a cell: in a fresh isolate, or in that realm (which must be open and have no cell running). */
+  | { t: 'start'; run: RunId; program: CellProgram; realm: RealmId | null }
+  /** Opens a realm; its isolate is taken by its first cell. */
+  | { t: 'openRealm'; realm: RealmId; heapLimitMb: number }
+  /** Disposes the realm; a cell still running in it ends with its isolate. */
+  | { t: 'disposeRealm'; realm: RealmId }
   | { t: 'terminate'; run: RunId }
   /** The answer to a `call` of that run. */
   | { t: 'reply'; run: RunId; call: CallId; value: CallResult }

@@ -5,9 +5,9 @@
  * error kills it (prepared.ts) after one FATAL_PREFIX line on stderr.
  */
 import { createStderrLogger, isLogLevel } from '../log.js';
-import type { CellEvents, CellRun } from './api.js';
+import type { CellEvents, CellRun, Realm } from './api.js';
 import { messageOf } from './errors.js';
-import { meteredBytes, Outbox, OUTPUT_WINDOW_BYTES, type CallId, type CallKind, type Calls, type CallResult, type FromSandbox, type RunId, type ToSandbox } from './messages.js';
+import { meteredBytes, Outbox, OUTPUT_WINDOW_BYTES, type CallId, type CallKind, type Calls, type CallResult, type FromSandbox, type RealmId, type RunId, type ToSandbox } from './messages.js';
 import { createSandbox } from './sandbox.js';
 
 interface RunState {
@@ -28,6 +28,8 @@ const level = process.argv[2] ?? 'info';
 const logger = createStderrLogger(isLogLevel(level) ? level : 'info');
 const engine = createSandbox({ logger });
 const runs = new Map<RunId, RunState>();
+/** Persistent sessions' realms: each keeps one isolate and context across that session's cells. */
+const realms = new Map<RealmId, Realm>();
 const outbox = new Outbox<FromSandbox>((batch) => void send(batch));
 let nextCall = 1;
 
@@ -69,7 +71,9 @@ async function start(id: RunId, message: Extract<ToSandbox, { t: 'start' }>): Pr
   runs.set(id, state);
   let run: CellRun;
   try {
-    run = await engine.start(message.program, eventsOf(id, state));
+    const starter = message.realm === null ? engine : realms.get(message.realm);
+    if (starter === undefined) throw new Error(`realm ${message.realm} is not open in this sandbox process`);
+    run = await starter.start(message.program, eventsOf(id, state));
   } catch (error) {
     logger.error(`cell run ${id} failed to start: ${error instanceof Error ? error.stack : String(error)}`);
     runs.delete(id);
@@ -85,11 +89,20 @@ async function start(id: RunId, message: Extract<ToSandbox, { t: 'start' }>): Pr
 }
 
 function handle(message: ToSandbox): void {
-  const state = runs.get(message.run);
   switch (message.t) {
     case 'start':
       void start(message.run, message);
       return;
+    case 'openRealm':
+      realms.set(message.realm, engine.openRealm(message.heapLimitMb));
+      return;
+    case 'disposeRealm':
+      realms.get(message.realm)?.dispose();
+      realms.delete(message.realm);
+      return;
+  }
+  const state = runs.get(message.run);
+  switch (message.t) {
     case 'terminate':
       if (state === undefined) return;
       if (state.run === null) state.terminateRequested = true;

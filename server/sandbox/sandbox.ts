@@ -2,8 +2,10 @@
 import type { Logger } from '../log.js';
 import type { CellEvents, CellProgram, CellRun, Sandbox } from './api.js';
 import { endedRun, startCellRun } from './cellRun.js';
+import { compileCell } from './compile.js';
 import { createCpuWatch } from './cpuWatch.js';
 import { createIsolatePool } from './pool.js';
+import { createRealm } from './realm/realm.js';
 import { stripTypes } from './typescript.js';
 
 export interface SandboxOptions {
@@ -36,10 +38,13 @@ export function createSandbox(options: SandboxOptions): Sandbox {
       }
       const prepared = await pool.take(program.limits.heapLimitMb);
       try {
-        return await startCellRun(prepared, program, source, events, { cpuWatch, logger });
+        return await startCellRun(prepared, program, () => compileCell(prepared, source, program.filename), events, { cpuWatch, logger }, false);
       } finally {
         pool.refillSoon();
       }
+    },
+    openRealm(heapLimitMb: number) {
+      return createRealm(heapLimitMb, { pool, cpuWatch, logger });
     },
     dispose() {
       pool.dispose();

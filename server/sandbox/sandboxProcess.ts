@@ -11,7 +11,17 @@ import { fileURLToPath } from 'node:url';
 import type { Logger } from '../log.js';
 import type { CellEvents, CellExit, CellProgram, CellRun } from './api.js';
 import { messageOf } from './errors.js';
-import { FATAL_PREFIX, meteredBytes, Outbox, type CallRequest, type CallResult, type FromSandbox, type RunId, type ToSandbox } from './messages.js';
+import {
+  FATAL_PREFIX,
+  meteredBytes,
+  Outbox,
+  type CallRequest,
+  type CallResult,
+  type FromSandbox,
+  type RealmId,
+  type RunId,
+  type ToSandbox,
+} from './messages.js';
 
 const ENTRY = fileURLToPath(new URL('./processMain.js', import.meta.url));
 const PACKAGE_ROOT = fileURLToPath(new URL('../../..', import.meta.url));
@@ -59,6 +69,8 @@ export class SandboxProcess {
   private readonly outbox: Outbox<ToSandbox>;
   private fatal: string | null = null;
   private nextRun = 1;
+  private nextRealm = 1;
+  private readonly realms = new Set<RealmId>();
 
   constructor(private readonly options: SandboxProcessOptions) {
     this.child = fork(ENTRY, [options.logLevel], {
@@ -90,7 +102,25 @@ export class SandboxProcess {
     return this.runs.size;
   }
 
-  start(program: CellProgram, events: CellEvents): Promise<CellRun> {
+  /** Realms open in this process: it holds sessions' variables, so it is not retired while any is. */
+  get realmCount(): number {
+    return this.realms.size;
+  }
+
+  /** Opens a persistent session's realm in this process. */
+  openRealm(heapLimitMb: number): RealmId {
+    const realm = this.nextRealm++;
+    this.realms.add(realm);
+    if (this.state.kind === 'running') this.outbox.post({ t: 'openRealm', realm, heapLimitMb });
+    return realm;
+  }
+
+  disposeRealm(realm: RealmId): void {
+    if (this.realms.delete(realm) && this.state.kind === 'running') this.outbox.post({ t: 'disposeRealm', realm });
+  }
+
+  /** Starts a cell in a fresh isolate, or in `realm` (opened here, with no cell running). */
+  start(program: CellProgram, events: CellEvents, realm: RealmId | null = null): Promise<CellRun> {
     if (this.state.kind === 'exited') return Promise.resolve(lostRun(this.state.cause));
     const id = this.nextRun++;
     let started!: () => void;
@@ -98,7 +128,7 @@ export class SandboxProcess {
     const running = new Promise<void>((resolve) => (started = resolve));
     const done = new Promise<CellExit>((resolve) => (finish = resolve));
     this.runs.set(id, { events, started, finish });
-    this.outbox.post({ t: 'start', run: id, program });
+    this.outbox.post({ t: 'start', run: id, program, realm });
     const run: CellRun = {
       done,
       terminate: () => {
@@ -145,7 +175,7 @@ export class SandboxProcess {
     if (bytes > 0) void this.options.whenOutputDrains().then(() => this.post({ t: 'credit', run: message.run, bytes }));
   }
 
-  private post(message: ToSandbox): void {
+  private post(message: ToSandbox & { run: RunId }): void {
     if (this.state.kind === 'running' && this.runs.has(message.run)) this.outbox.post(message);
   }
 
@@ -177,6 +207,7 @@ export class SandboxProcess {
       run.finish({ kind: 'lost', error: `sandbox process exited: ${cause}` });
     }
     this.runs.clear();
+    this.realms.clear();
     this.options.onExit(cause);
   }
 }

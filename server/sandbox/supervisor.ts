@@ -7,10 +7,13 @@
  * cell does not pay a process start. A process that dies ends only its own cells (as `lost`); its
  * sessions are pinned again on their next cell. Replacements after crashes are rate-limited: each
  * crash within CRASH_WINDOW_MS of the previous doubles the delay before the next process starts.
+ * A persistent session's realm lives in its session's process (supervisedRealm.ts); a process
+ * holding a realm is never retired for being idle, as that would drop the session's variables.
  */
 import type { Logger } from '../log.js';
-import type { CellEvents, CellProgram, CellRun, Sandbox } from './api.js';
+import type { CellEvents, CellProgram, CellRun, Realm, Sandbox } from './api.js';
 import { SandboxProcess } from './sandboxProcess.js';
+import { SupervisedRealm, type RealmPlacement } from './supervisedRealm.js';
 
 export interface SupervisorOptions {
   logger: Logger;
@@ -54,10 +57,11 @@ export class Supervisor implements Sandbox {
 
   async start(program: CellProgram, events: CellEvents): Promise<CellRun> {
     const member = await this.memberFor(program.sessionId);
-    this.cellStarted(member);
-    const run = await member.process.start(program, events);
-    void run.done.then(() => this.cellEnded(member));
-    return run;
+    return this.counted(member, () => member.process.start(program, events));
+  }
+
+  openRealm(heapLimitMb: number): Realm {
+    return new SupervisedRealm(heapLimitMb, this.placement);
   }
 
   dispose(): void {
@@ -66,6 +70,37 @@ export class Supervisor implements Sandbox {
       if (member.idleTimer !== null) clearTimeout(member.idleTimer);
       member.process.dispose();
     }
+  }
+
+  private readonly placement: RealmPlacement = {
+    processFor: async (sessionId) => (await this.memberFor(sessionId)).process,
+    run: (process, start) => {
+      const member = this.memberOf(process);
+      return member === undefined ? start() : this.counted(member, start);
+    },
+    released: (process) => {
+      const member = this.memberOf(process);
+      if (member !== undefined && this.load(member) === 0) this.idleSoon(member);
+    },
+  };
+
+  private memberOf(process: SandboxProcess): Member | undefined {
+    for (const member of this.members) if (member.process === process) return member;
+    return undefined;
+  }
+
+  /** Runs `start` as one of `member`'s running cells until its run is done. */
+  private async counted(member: Member, start: () => Promise<CellRun>): Promise<CellRun> {
+    this.cellStarted(member);
+    let run: CellRun;
+    try {
+      run = await start();
+    } catch (error) {
+      this.cellEnded(member);
+      throw error;
+    }
+    void run.done.then(() => this.cellEnded(member));
+    return run;
   }
 
   private async memberFor(sessionId: string): Promise<Member> {
@@ -124,7 +159,13 @@ export class Supervisor implements Sandbox {
   private cellEnded(member: Member): void {
     const load = this.load(member) - 1;
     this.runningCells.set(member, load);
-    if (load > 0 || !member.process.alive || this.disposed) return;
+    if (load > 0) return;
+    this.idleSoon(member);
+  }
+
+  private idleSoon(member: Member): void {
+    if (!member.process.alive || this.disposed || member.process.realmCount > 0) return;
+    if (member.idleTimer !== null) clearTimeout(member.idleTimer);
     member.idleTimer = setTimeout(() => this.retire(member), this.options.idleExitMs);
     member.idleTimer.unref();
   }
@@ -132,7 +173,7 @@ export class Supervisor implements Sandbox {
   /** An idle process exits, unless it is the last one (kept warm). */
   private retire(member: Member): void {
     member.idleTimer = null;
-    if (this.load(member) > 0 || this.members.size <= 1) return;
+    if (this.load(member) > 0 || member.process.realmCount > 0 || this.members.size <= 1) return;
     this.unpin(member);
     this.retired.add(member);
     member.process.dispose();

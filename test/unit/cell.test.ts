@@ -9,7 +9,7 @@ import { Cell } from '../../server/cells/cell.js';
 import { CellDelegates } from '../../server/cells/cellDelegates.js';
 import { DelegateChannel } from '../../server/delegate/delegateChannel.js';
 import { silentLogger } from '../../server/log.js';
-import type { CellEvents, CellExit, CellRun, Sandbox } from '../../server/sandbox/api.js';
+import type { CellEvents, CellExit, CellRun, CellStarter } from '../../server/sandbox/api.js';
 import { MemoryBudget } from '../../server/sessions/memoryBudget.js';
 import { SessionStore } from '../../server/sessions/sessionStore.js';
 import { DEFAULT_SESSION_LIMITS } from '../../schemas/index.js';
@@ -32,12 +32,11 @@ class StubRun implements CellRun {
 function harness() {
   const run = new StubRun();
   let events: CellEvents | undefined;
-  const sandbox: Sandbox = {
+  const sandbox: CellStarter = {
     start: async (_program, cellEvents) => {
       events = cellEvents;
       return run;
     },
-    dispose: () => {},
   };
   const closed: CellClosedParams[] = [];
   const identity = { sessionId: 's', cellId: '1', toolCallId: null };
