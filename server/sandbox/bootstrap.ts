@@ -60,7 +60,21 @@ const DETAILS = ['auto', 'low', 'high', 'original'];
 // Thrown by exit() to unwind the cell; nothing else can produce this object.
 const EXIT = freeze(new ErrorCtor('exit() called'));
 
-const fail = (message) => new ErrorCtor(message);
+// Errors the helpers throw carry no helper frames (trimStack is hoisted).
+const fail = (message) => {
+  const error = new ErrorCtor(message);
+  const stack = error.stack;
+  if (typeof stack === 'string') error.stack = trimStack(stack);
+  return error;
+};
+// A helper as the cell sees it: its source does not show in toString() (a bound function prints as
+// native code), and its name stays the helper's.
+const bind = Function.prototype.bind;
+const hide = (fn, name) => {
+  const bound = apply(bind, fn, [undefined]);
+  defineProperty(bound, 'name', { value: name });
+  return bound;
+};
 // Null prototypes: isolated-vm must not read transfer options (reference, externalCopy...) that
 // the cell planted on Object.prototype, or a host object could cross as a Reference.
 const TOOL_CALL_OPTIONS = freeze({ __proto__: null, result: freeze({ __proto__: null, promise: true, copy: true }) });
@@ -191,11 +205,11 @@ const image = (value, detail) => {
   emit(d === undefined ? { type: 'image', imageUrl: url } : { type: 'image', imageUrl: url, detail: d }, url.length);
 };
 
-const logMethod = () => (...args) => {
+const logMethod = (name) => hide((...args) => {
   const t = joinArgs(args);
   emit({ type: 'text', text: t }, t.length);
-};
-const console = freeze({ log: logMethod(), info: logMethod(), debug: logMethod(), warn: logMethod(), error: logMethod() });
+}, name);
+const console = freeze({ log: logMethod('log'), info: logMethod('info'), debug: logMethod('debug'), warn: logMethod('warn'), error: logMethod('error') });
 
 const store = (key, value) => {
   const k = keyString(key, 'store');
@@ -264,6 +278,7 @@ const succeed = () => settleWith(null);
 const failWith = (error) => settleWith(error === EXIT ? null : errorText(error));
 
 function defineGlobal(name, value) {
+  if (typeof value === 'function') value = hide(value, name);
   defineProperty(globalThis, name, { value, writable: false, enumerable: false, configurable: false });
 }
 let pendingTools = 0;
@@ -287,7 +302,7 @@ function installTools(tools, maxPendingToolCalls) {
       return apply(then, hostTool.apply(undefined, [jsName, inputJson], TOOL_CALL_OPTIONS), [settled]);
     };
     // Defined, not assigned: a tool named __proto__ is an own property, not the table's prototype.
-    defineProperty(table, jsName, { value: call, writable: false, enumerable: true, configurable: false });
+    defineProperty(table, jsName, { value: hide(call, jsName), writable: false, enumerable: true, configurable: false });
     list[i] = freeze({ name: jsName, description: tools[i].description });
   }
   defineGlobal('tools', freeze(table));

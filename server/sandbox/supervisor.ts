@@ -53,7 +53,9 @@ export class Supervisor implements Sandbox {
   }
 
   async start(program: CellProgram, events: CellEvents): Promise<CellRun> {
-    const member = await this.memberFor(program.sessionId);
+    const wait = this.lastCrashAt + this.backoffMs - performance.now();
+    if (wait > 0 && !this.pinnedAlive(program.sessionId)) await new Promise((resolve) => setTimeout(resolve, wait));
+    const member = this.memberFor(program.sessionId);
     this.cellStarted(member);
     const run = await member.process.start(program, events);
     void run.done.then(() => this.cellEnded(member));
@@ -68,21 +70,22 @@ export class Supervisor implements Sandbox {
     }
   }
 
-  private async memberFor(sessionId: string): Promise<Member> {
+  private pinnedAlive(sessionId: string): boolean {
+    return this.pins.get(sessionId)?.process.alive ?? false;
+  }
+
+  /** Synchronous, so that concurrent starts see each other's pins. */
+  private memberFor(sessionId: string): Member {
     const pinned = this.pins.get(sessionId);
     if (pinned !== undefined && pinned.process.alive) return pinned;
-    const member = (await this.freeMember()) ?? this.leastLoaded();
+    const member = this.freeMember() ?? this.leastLoaded();
     member.sessions.add(sessionId);
     this.pins.set(sessionId, member);
     return member;
   }
 
   /** An unpinned process, or a new one while there are fewer than maxProcesses; null when full. */
-  private async freeMember(): Promise<Member | null> {
-    for (const member of this.members) if (member.sessions.size === 0) return member;
-    if (this.members.size >= this.options.maxProcesses) return null;
-    const wait = this.lastCrashAt + this.backoffMs - performance.now();
-    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+  private freeMember(): Member | null {
     for (const member of this.members) if (member.sessions.size === 0) return member;
     return this.members.size < this.options.maxProcesses ? this.spawn() : null;
   }
