@@ -29,14 +29,15 @@ describe('cells: observation rules (PROTOCOL.md section 4)', function () {
     withHost(async (host) => {
       await openSession(host);
       const pending = host.request('cell/execute', { sessionId: 's', source: 'text("x"); await new Promise((r) => setTimeout(r, 60_000))', yieldTimeMs: 60_000 });
-      await sleep(200);
+      // The streamed copy says the item reached the host (the cell runs in a sandbox process).
+      await host.notification('cell/output');
       expect(await host.call('cell/yield', { sessionId: 's', cellId: '1' })).to.deep.equal({ yielded: true });
       const first = (await pending).result as CellResponse;
       expect(first.status).to.equal('yielded');
       expect(texts(first)).to.deep.equal(['x']);
       expect(await host.call('cell/yield', { sessionId: 's', cellId: '1' })).to.deep.equal({ yielded: false });
       expect(await host.call('cell/yield', { sessionId: 's', cellId: '99' })).to.deep.equal({ yielded: false });
-    }));
+    }, [], { cellOutput: true }));
 
   it('rule 1: a second wait fails with -32020 and does not displace the first', () =>
     withHost(async (host) => {
