@@ -67,7 +67,21 @@ const RASTER_IMAGE = new RegExp('^data:image/(?:png|jpeg|gif|webp|avif|bmp);base
 // Thrown by exit() to unwind the cell; nothing else can produce this object.
 const EXIT = freeze(new ErrorCtor('exit() called'));
 
-const fail = (message) => new ErrorCtor(message);
+// Errors the helpers throw carry no helper frames (trimStack is hoisted).
+const fail = (message) => {
+  const error = new ErrorCtor(message);
+  const stack = error.stack;
+  if (typeof stack === 'string') error.stack = trimStack(stack);
+  return error;
+};
+// A helper as the cell sees it: its source does not show in toString() (a bound function prints as
+// native code), and its name stays the helper's.
+const bind = Function.prototype.bind;
+const hide = (fn, name) => {
+  const bound = apply(bind, fn, [undefined]);
+  defineProperty(bound, 'name', { value: name });
+  return bound;
+};
 // Null prototypes: isolated-vm must not read transfer options (reference, externalCopy...) that
 // the cell planted on Object.prototype, or a host object could cross as a Reference.
 const TOOL_CALL_OPTIONS = freeze({ __proto__: null, result: freeze({ __proto__: null, promise: true, copy: true }) });
@@ -202,11 +216,11 @@ const image = (value, detail) => {
   emit(d === undefined ? { type: 'image', imageUrl: url } : { type: 'image', imageUrl: url, detail: d }, url.length);
 };
 
-const logMethod = () => (...args) => {
+const logMethod = (name) => hide((...args) => {
   const t = joinArgs(args);
   emit({ type: 'text', text: t }, t.length);
-};
-const console = freeze({ log: logMethod(), info: logMethod(), debug: logMethod(), warn: logMethod(), error: logMethod() });
+}, name);
+const console = freeze({ log: logMethod('log'), info: logMethod('info'), debug: logMethod('debug'), warn: logMethod('warn'), error: logMethod('error') });
 
 const store = (key, value) => {
   const k = keyString(key, 'store');
@@ -311,6 +325,7 @@ const persistHelper = freeze({
 });
 
 function defineGlobal(name, value) {
+  if (typeof value === 'function') value = hide(value, name);
   defineProperty(globalThis, name, { value, writable: false, enumerable: false, configurable: false });
 }
 let currentTools = freeze({ __proto__: null }), currentToolList = freeze([]);
@@ -340,15 +355,15 @@ function installTools(tools, maxPendingToolCalls, toolGeneration) {
       return apply(then, hostTool.apply(undefined, [jsName, inputJson], TOOL_CALL_OPTIONS), [settled]);
     };
     // Defined, not assigned: a tool named __proto__ is an own property, not the table's prototype.
-    defineProperty(table, jsName, { value: call, writable: false, enumerable: true, configurable: false });
+    defineProperty(table, jsName, { value: hide(call, jsName), writable: false, enumerable: true, configurable: false });
     list[i] = freeze({ name: jsName, description: tools[i].description });
   }
   currentTools = freeze(table);
   currentToolList = freeze(list);
 }
 // Accessors, so each cell of a persistent realm sees its own tools; still read-only and fixed.
-defineProperty(globalThis, 'tools', { get: () => currentTools, enumerable: false, configurable: false });
-defineProperty(globalThis, 'ALL_TOOLS', { get: () => currentToolList, enumerable: false, configurable: false });
+defineProperty(globalThis, 'tools', { get: hide(() => currentTools, 'tools'), enumerable: false, configurable: false });
+defineProperty(globalThis, 'ALL_TOOLS', { get: hide(() => currentToolList, 'ALL_TOOLS'), enumerable: false, configurable: false });
 
 delete globalThis.console;
 delete globalThis.WebAssembly;

@@ -56,7 +56,7 @@ export class Supervisor implements Sandbox {
   }
 
   async start(program: CellProgram, events: CellEvents): Promise<CellRun> {
-    const member = await this.memberFor(program.sessionId);
+    const member = await this.placed(program.sessionId);
     return this.counted(member, () => member.process.start(program, events));
   }
 
@@ -73,7 +73,7 @@ export class Supervisor implements Sandbox {
   }
 
   private readonly placement: RealmPlacement = {
-    processFor: async (sessionId) => (await this.memberFor(sessionId)).process,
+    processFor: async (sessionId) => (await this.placed(sessionId)).process,
     run: (process, start) => {
       const member = this.memberOf(process);
       return member === undefined ? start() : this.counted(member, start);
@@ -103,21 +103,29 @@ export class Supervisor implements Sandbox {
     return run;
   }
 
-  private async memberFor(sessionId: string): Promise<Member> {
+  /** The session's process; a session that must be pinned again waits out the crash backoff first. */
+  private async placed(sessionId: string): Promise<Member> {
+    const wait = this.lastCrashAt + this.backoffMs - performance.now();
+    if (wait > 0 && !this.pinnedAlive(sessionId)) await new Promise((resolve) => setTimeout(resolve, wait));
+    return this.memberFor(sessionId);
+  }
+
+  private pinnedAlive(sessionId: string): boolean {
+    return this.pins.get(sessionId)?.process.alive ?? false;
+  }
+
+  /** Synchronous, so that concurrent starts see each other's pins. */
+  private memberFor(sessionId: string): Member {
     const pinned = this.pins.get(sessionId);
     if (pinned !== undefined && pinned.process.alive) return pinned;
-    const member = (await this.freeMember()) ?? this.leastLoaded();
+    const member = this.freeMember() ?? this.leastLoaded();
     member.sessions.add(sessionId);
     this.pins.set(sessionId, member);
     return member;
   }
 
   /** An unpinned process, or a new one while there are fewer than maxProcesses; null when full. */
-  private async freeMember(): Promise<Member | null> {
-    for (const member of this.members) if (member.sessions.size === 0) return member;
-    if (this.members.size >= this.options.maxProcesses) return null;
-    const wait = this.lastCrashAt + this.backoffMs - performance.now();
-    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+  private freeMember(): Member | null {
     for (const member of this.members) if (member.sessions.size === 0) return member;
     return this.members.size < this.options.maxProcesses ? this.spawn() : null;
   }
