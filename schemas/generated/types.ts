@@ -489,7 +489,7 @@ export interface SessionOpenResult {
 }
 
 /**
- * A persistent session's realm was discarded while this cell ran: every variable of the session is gone and its next cell starts in a fresh realm; the store is kept. Sent once per discard, before the cell's final response.
+ * A persistent session's realm was discarded while this cell ran (or, reason crashed, its sandbox process died while the session had no cell running, and this cell is the first after it): every variable of the session is gone and its next cell (or this one, in the second case) starts in a fresh realm; the store is kept. Sent once per discard, before the cell's final response.
  */
 export interface SessionResetParams {
   sessionId: SessionId;

@@ -58,6 +58,37 @@ describe('sandbox: supervisor and sandbox processes', function () {
     }
   });
 
+  it('runs a persistent realm in the process of its session and never retires that process for being idle', async () => {
+    const sandbox = supervisor({ maxProcesses: 3, idleExitMs: 0 });
+    const realm = sandbox.openRealm(128);
+    try {
+      const inRealm = async (source: string) => {
+        const { events, rec } = recordingEvents();
+        const run = await realm.start(program(source, { sessionId: 'p' }), events);
+        return { exit: await run.done, out: texts(rec) };
+      };
+      let open!: () => void;
+      const gate = new Promise<void>((resolve) => (open = resolve));
+      const held = recordingEvents(async () => {
+        await gate;
+        return { ok: true, result: null };
+      }).events;
+      // Three processes; the realm's goes idle first, while the other two still run a cell.
+      const running = await Promise.all(['a', 'b'].map((sessionId) => sandbox.start(program('await tools.echo()', { sessionId }), held)));
+      expect(await inRealm('const kept = 41')).to.deep.equal({ exit: { kind: 'completed', error: null }, out: [] });
+      expect(sandbox.pids).to.have.length(3);
+      const realmPid = sandbox.pids[2];
+      open();
+      await Promise.all(running.map((run) => run.done));
+      while (sandbox.pids.length > 1) await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(sandbox.pids).to.deep.equal([realmPid]);
+      expect(await inRealm('kept + 1')).to.deep.equal({ exit: { kind: 'completed', error: null }, out: ['42'] });
+    } finally {
+      realm.dispose();
+      sandbox.dispose();
+    }
+  });
+
   it('ends the cells of a killed process as lost with the cause, and serves the next cell', async () => {
     const sandbox = supervisor({ maxProcesses: 1 });
     try {
