@@ -2,10 +2,11 @@
  * `make bench-persistent`: persistent against ordinary sessions, in one run with its floors.
  *   trivial cell:       `1` (persistent: its value is the result item) / `text(1)` (ordinary)
  *   one-tool-call cell: `await tools.echo(1)` / `text(await tools.echo(1))`
- * Floors of the same run: echo_rtt (a stdio request between two processes), isolate_callback_inproc
- * (one host↔isolate crossing; the sandbox runs in the host process, so this is the host↔sandbox
- * hop) and warm_eval_inproc (a trivial script in a warm context). The trivial cell's floor is
- * their sum; a tool call adds one more echo_rtt (host → client → host) and one more crossing.
+ * Floors of the same run: echo_rtt (a stdio request between two processes), sandbox_echo (one
+ * host↔sandbox-process message and its answer), isolate_callback_inproc (one sandbox
+ * process↔isolate crossing) and warm_eval_inproc (a trivial script in a warm context). The
+ * trivial cell's floor is their sum; a tool call adds one more of each of the first three
+ * (client → host → sandbox process → isolate and back).
  * Writes persistent.json to BENCH_OUT (default bench/) and a table on stdout.
  */
 import { writeFile } from 'node:fs/promises';
@@ -15,6 +16,7 @@ import type { CodeModeSession } from '../client/index.js';
 import { benchClient, TOOLS } from './benchClient.js';
 import { echoRtt } from './floors/echoRtt.js';
 import { isolateCallbackInproc } from './floors/isolateCallback.js';
+import { sandboxEcho } from './floors/sandboxEcho.js';
 import { warmEvalInproc } from './floors/warmEval.js';
 import { machine } from './machine.js';
 import { modeFromEnv } from './mode.js';
@@ -38,6 +40,7 @@ async function cells(session: CodeModeSession, source: string, withTools: boolea
 process.stderr.write('bench-persistent: floors...\n');
 const echo = await echoRtt(mode.echo);
 const callback = await isolateCallbackInproc(mode.isolateCallback);
+const hop = await sandboxEcho(mode.echo);
 const warmEval = await warmEvalInproc(mode.isolateCell);
 
 process.stderr.write('bench-persistent: sessions...\n');
@@ -54,13 +57,13 @@ try {
   await client.close();
 }
 
-const trivialFloor = echo.p50 + callback.p50 + warmEval.p50;
-const toolFloor = trivialFloor + echo.p50 + callback.p50;
+const trivialFloor = echo.p50 + hop.p50 + callback.p50 + warmEval.p50;
+const toolFloor = trivialFloor + echo.p50 + hop.p50 + callback.p50;
 const floorOf = (name: string) => (name.endsWith('tool_call') ? toolFloor : trivialFloor);
 const ratios = Object.fromEntries(Object.entries(figures).map(([name, t]) => [name, round(t.p50 / floorOf(name))]));
 const results = {
   machine: machine(mode.name),
-  floors: { echo_rtt: echo, isolate_callback_inproc: callback, warm_eval_inproc: warmEval, trivial: round(trivialFloor), tool_call: round(toolFloor) },
+  floors: { echo_rtt: echo, sandbox_echo: hop, isolate_callback_inproc: callback, warm_eval_inproc: warmEval, trivial: round(trivialFloor), tool_call: round(toolFloor) },
   figures,
   ratios,
   goal: 1.3,
