@@ -92,4 +92,19 @@ describe('persistent sessions: variables across cells', function () {
       expect(texts(await cellIn(host, p, `kept`))).to.deep.equal(['kept']);
       expect(resetsOf(host, p)).to.deep.equal([]);
     }));
+
+  for (const language of ['javascript', 'typescript']) {
+    it(`refuses a ${language} source that closes its function wrapper: a syntax error, nothing runs, the realm is kept`, () =>
+      withHost(async (host) => {
+        const p = await openPersistent(host, 'p', { cpuTimeLimitMs: 2000 });
+        await cellIn(host, p, `const kept = 'kept'`);
+        for (const source of ['}); for (;;) {} (async function () {', '})(); globalThis.escaped = 1; (async function () {']) {
+          const response = await cellIn(host, p, source, { language });
+          expect(response.status).to.equal('completed');
+          expect(response.error).to.match(/^SyntaxError/);
+        }
+        expect(texts(await cellIn(host, p, `[kept, typeof escaped]`))).to.deep.equal(['["kept","undefined"]']);
+        expect(resetsOf(host, p)).to.deep.equal([]);
+      }));
+  }
 });
