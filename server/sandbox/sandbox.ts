@@ -4,7 +4,7 @@ import type { CellEvents, CellProgram, CellRun, Sandbox } from './api.js';
 import { endedRun, startCellRun } from './cellRun.js';
 import { createCpuWatch } from './cpuWatch.js';
 import { createIsolatePool } from './pool.js';
-import { stripTypes } from './typescript.js';
+import { stripTypesBounded } from './typescript.js';
 
 export interface SandboxOptions {
   logger: Logger;
@@ -30,7 +30,7 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     async start(program: CellProgram, events: CellEvents): Promise<CellRun> {
       let source = program.source;
       if (program.language === 'typescript') {
-        const stripped = await stripTypes(source, program.filename);
+        const stripped = await stripTypesBounded(source, program.filename, program.limits.cpuTimeLimitMs);
         if (!stripped.ok) return endedRun({ kind: 'completed', error: stripped.error });
         source = stripped.code;
       }

@@ -36,6 +36,13 @@ describe('containment: hostile cells beside a neighbour', function () {
       }));
   }
 
+  it('a 40 MB TypeScript source is stripped off the host, within the cell\'s CPU limit', () =>
+    withHost(async (host) => {
+      const source = `const xs: number[] = [];\n${'xs.push(1 as number);\n'.repeat(2_000_000)}text(xs.length)`;
+      const { offender } = await containedRun(host, { cpuTimeLimitMs: 1000 }, { language: 'typescript', source, yieldTimeMs: 60_000 });
+      expect(offender.error).to.match(/^cell exceeded its CPU time limit of 1000 ms/);
+    }));
+
   it('a 100,000-call tool flood is refused in the isolate past maxPendingToolCalls', () =>
     withHost(async (host) => {
       const { offender } = await containedRun(host, { cpuTimeLimitMs: 5000 }, {
