@@ -6,7 +6,7 @@ import { compileCell } from './compile.js';
 import { createCpuWatch } from './cpuWatch.js';
 import { createIsolatePool } from './pool.js';
 import { createRealm } from './realm/realm.js';
-import { stripTypes } from './typescript.js';
+import { stripTypesBounded } from './typescript.js';
 
 export interface SandboxOptions {
   logger: Logger;
@@ -32,7 +32,7 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     async start(program: CellProgram, events: CellEvents): Promise<CellRun> {
       let source = program.source;
       if (program.language === 'typescript') {
-        const stripped = await stripTypes(source, program.filename);
+        const stripped = await stripTypesBounded(source, program.filename, program.limits.cpuTimeLimitMs);
         if (!stripped.ok) return endedRun({ kind: 'completed', error: stripped.error });
         source = stripped.code;
       }

@@ -47,13 +47,15 @@ type ProcessState = { kind: 'running' } | { kind: 'exited'; cause: string };
 
 /**
  * Node's permission model for the sandbox process: it may read its own package (to load the
- * engine, isolated-vm's addon and sucrase) and load addons; it may not write files, start
- * processes or workers, or use inspector or WASI. It does not limit memory, CPU or signals:
- * isolate limits and the supervisor do that.
+ * engine, isolated-vm's addon and sucrase), load addons and start worker threads (they strip large
+ * TypeScript sources); it may not write files, start processes, or use inspector or WASI. It does
+ * not limit memory, CPU or signals: isolate limits and the supervisor do that.
  */
 const PERMISSIONS = [
   '--permission',
   '--allow-addons',
+  // Large TypeScript sources are stripped in a worker thread (typescript.ts).
+  '--allow-worker',
   `--allow-fs-read=${PACKAGE_ROOT}`,
   `--allow-fs-read=${MODULES}`,
   // isolated-vm's loader (node-gyp-build) asks whether it runs on Alpine.

@@ -13,12 +13,14 @@ const CPU_LIMIT = /^cell exceeded its CPU time limit of 1000 ms$/;
 describe('containment: hostile cells beside a neighbour', function () {
   this.timeout(60_000);
 
-  it('a Map of 10 million entries kills only its sandbox process: out of memory, named', () =>
+  // V8 ends this either with a catastrophic OOM (which kills the sandbox process) or, in some runs,
+  // within the heap limit; both must leave everything else intact.
+  it('a Map of 10 million entries kills at most its sandbox process: out of memory, named', () =>
     withHost(async (host) => {
       const { offender } = await containedRun(host, {}, { source: 'const m = new Map(); for (let i = 0; i < 1e7; i++) m.set(i, i)' });
       expect(offender.status).to.equal('completed');
-      expect(offender.error).to.match(/^sandbox process exited: out of memory \(/);
-      expect(host.stderr).to.match(/sandbox process \d+ exited: out of memory/);
+      expect(offender.error).to.match(/^(sandbox process exited: out of memory \(|cell exceeded its heap limit of 128 MB$)/);
+      if (offender.error!.startsWith('sandbox')) expect(host.stderr).to.match(/sandbox process \d+ exited: out of memory/);
     }));
 
   it('new Array(2 ** 31 - 1).fill(0) ends with an error, the host unharmed', () =>
@@ -35,6 +37,13 @@ describe('containment: hostile cells beside a neighbour', function () {
         expect(offender.error).to.match(/^SyntaxError/);
       }));
   }
+
+  it('a 40 MB TypeScript source is stripped off the host, within the cell\'s CPU limit', () =>
+    withHost(async (host) => {
+      const source = `const xs: number[] = [];\n${'xs.push(1 as number);\n'.repeat(2_000_000)}text(xs.length)`;
+      const { offender } = await containedRun(host, { cpuTimeLimitMs: 1000 }, { language: 'typescript', source, yieldTimeMs: 60_000 });
+      expect(offender.error).to.match(/^cell exceeded its CPU time limit of 1000 ms/);
+    }));
 
   it('a 100,000-call tool flood is refused in the isolate past maxPendingToolCalls', () =>
     withHost(async (host) => {
@@ -83,6 +92,21 @@ describe('containment: hostile cells beside a neighbour', function () {
       expect(texts(offender)).to.deep.equal(['all sent']);
       expect(host.received.filter((m) => !Array.isArray(m) && m.method === 'delegate/notify').length).to.equal(1100);
       expect(most).to.be.at.most(16);
+    }));
+
+  it('a cell waiting in notify() for answers is terminated at once', () =>
+    withHost(async (host) => {
+      const { openSession } = await import('../support/cells.js');
+      await openSession(host, 's');
+      host.delegate = () => NO_ANSWER;
+      let seen = 0;
+      const sixteen = host.waitFor((m) => !Array.isArray(m) && m.method === 'delegate/notify' && ++seen === 16, '16 notifications');
+      const running = host.request('cell/execute', { sessionId: 's', source: 'for (let i = 0; i < 20; i++) notify("n" + i); text("done")', yieldTimeMs: 60_000 });
+      await sixteen;
+      const ended = await host.call('cell/terminate', { sessionId: 's', cellId: '1' });
+      expect(ended).to.deep.include({ status: 'terminated', error: null });
+      expect(((await running).result as { status: string }).status).to.equal('terminated');
+      expect(host.received.filter((m) => !Array.isArray(m) && m.method === 'delegate/notify')).to.have.length(16);
     }));
 
   it('a cell cannot hold more than three quarters of maxPendingDelegateCalls', () =>
@@ -174,10 +198,16 @@ describe('containment: hostile cells beside a neighbour', function () {
         await openSession(host, 'a');
         await openSession(host, 'b');
         await execute(host, { sessionId: 'b', source: 'store("kept", 2)' });
-        const waiting = execute(host, { sessionId: 'b', source: 'await new Promise(() => {})' });
-        const crash = await execute(host, { sessionId: 'a', source: 'const m = new Map(); for (let i = 0; i < 1e7; i++) m.set(i, i)' });
-        expect(crash.error).to.match(/^sandbox process exited: out of memory/);
-        expect((await waiting).error).to.match(/^sandbox process exited: out of memory/);
+        host.delegate = (m: Message) => {
+          if ((m.params as { tool?: { name: string } }).tool?.name === 'crash') for (const pid of sandboxPids(host)) process.kill(pid, 'SIGKILL');
+          return NO_ANSWER;
+        };
+        const started = host.waitFor((m) => !Array.isArray(m) && m.method === 'delegate/invokeTool', 'the waiting cell');
+        const waiting = execute(host, { sessionId: 'b', source: 'await tools.wait()', tools: [{ name: 'wait' }], yieldTimeMs: 60_000 });
+        await started;
+        const crash = await execute(host, { sessionId: 'a', source: 'await tools.crash()', tools: [{ name: 'crash' }] });
+        expect(crash.error).to.equal('sandbox process exited: killed by SIGKILL');
+        expect((await waiting).error).to.equal('sandbox process exited: killed by SIGKILL');
         expect(texts(await execute(host, { sessionId: 'b', source: 'text(load("kept"))' }))).to.deep.equal(['2']);
         expect(texts(await execute(host, { sessionId: 'a', source: 'text("a again")' }))).to.deep.equal(['a again']);
       },

@@ -8,7 +8,7 @@ import { endedRun, startCellRun, type CellRunDeps } from '../cellRun.js';
 import { bodyErrorOf, compileWrapped, syntaxErrorOf, type Compiled } from '../compile.js';
 import type { IsolatePool } from '../pool.js';
 import type { PreparedIsolate } from '../prepared.js';
-import { stripTypes } from '../typescript.js';
+import { stripTypesBounded } from '../typescript.js';
 import { transformPersistentCell } from './transform.js';
 
 /**
@@ -62,7 +62,7 @@ class SandboxRealm implements Realm {
   private async startIn(program: CellProgram, events: CellEvents, kept: PreparedIsolate | null): Promise<CellRun> {
     let source = program.source;
     if (program.language === 'typescript') {
-      const stripped = await stripTypes(source, program.filename);
+      const stripped = await stripTypesBounded(source, program.filename, program.limits.cpuTimeLimitMs);
       if (!stripped.ok) return this.keep(kept, { kind: 'completed', error: stripped.error });
       source = stripped.code;
     }
