@@ -250,8 +250,11 @@ export class Repl {
       // aborted execute is terminated by the client, and an aborted terminate still completes.
       if (observation.kind === 'wait') return this.observe({ kind: 'terminate', cellId: observation.cellId });
       // The client terminates an aborted execute's cell on its own; the next entry waits for it,
-      // or it would find the session busy.
-      await closed;
+      // or it would find the session busy. cell/closed is a notification, not a request, so the
+      // client does not hold the event loop open for it: with stdin already ended, nothing else
+      // would, and Node would exit on an unsettled await.
+      const keepAlive = setInterval(() => {}, 1 << 30);
+      await closed.finally(() => clearInterval(keepAlive));
       this.parts.output.err('terminated');
     } finally {
       if (this.state.kind === 'running' && this.state.stop === stop) this.state = { kind: 'reading', armed: false };
