@@ -12,7 +12,7 @@ NODE := $(NODE_BIN)/node
 NPM ?= npm
 STAMP := node_modules/.install-stamp
 
-.PHONY: all install build gen check-gen lint typecheck test test-unit test-integration test-engine test-file demo bench clean node-version
+.PHONY: all install build gen check-gen lint typecheck test test-unit test-integration test-engine test-file demo bench bench-persistent clean node-version
 
 all: build
 
@@ -62,6 +62,10 @@ demo: build
 
 bench: build
 	$(NODE) --no-node-snapshot dist/bench/run.js
+
+# Persistent against ordinary sessions, with their floors (docs/benchmarks.md, "Persistent sessions").
+bench-persistent: build
+	$(NODE) --no-node-snapshot dist/bench/persistent.js
 
 clean:
 	rm -rf dist

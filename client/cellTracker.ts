@@ -149,6 +149,13 @@ export class CellTracker {
     return cell.owner.session;
   }
 
+  /** The bound session with this host id; a violation when the host names no session of ours. */
+  sessionNamed(hostSessionId: string): BoundSession {
+    const cells = this.sessions.get(hostSessionId);
+    if (cells === undefined) throw new ProtocolViolation(`code-mode host named unknown session ${hostSessionId}`);
+    return cells.session;
+  }
+
   /** `cell/closed` from the host: a second one for a cell is a violation. */
   hostClosed(params: CellClosedParams): void {
     const cell = this.cellFor(params.sessionId, params.cellId);

@@ -54,6 +54,8 @@ export class CodeModeClient {
         host: this.host,
         delegate: sessionDelegate(this.delegate, options.delegate),
         limits: options.limits,
+        persistent: options.persistent ?? false,
+        onSessionReset: options.onSessionReset,
         onClosed: () => this.sessions.delete(session),
       });
       this.sessions.add(session);

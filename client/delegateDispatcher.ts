@@ -7,6 +7,7 @@ import {
   type DelegateInvokeToolParams,
   type DelegateNotifyParams,
   type MethodParams,
+  type SessionResetParams,
 } from '../schemas/index.js';
 import { ProtocolViolation, type CellTracker } from './cellTracker.js';
 import type { Delegate } from './types.js';
@@ -52,6 +53,7 @@ export class DelegateDispatcher {
     try {
       if (method === Methods.cellClosed) this.tracker.hostClosed(this.checked(Methods.cellClosed, params));
       else if (method === Methods.cellOutput) this.forwardOutput(this.checked(Methods.cellOutput, params));
+      else if (method === Methods.sessionReset) this.forwardReset(this.checked(Methods.sessionReset, params));
     } catch (error) {
       if (!(error instanceof ProtocolViolation)) throw error;
       this.onViolation(error.message);
@@ -85,6 +87,10 @@ export class DelegateDispatcher {
     } catch {
       // A throwing output listener must not break the connection.
     }
+  }
+
+  private forwardReset(params: SessionResetParams): void {
+    this.tracker.sessionNamed(params.sessionId).sessionReset(params.cellId, params.reason);
   }
 
   private checked<M extends keyof MethodParams>(method: M, params: unknown): MethodParams[M] {

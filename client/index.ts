@@ -30,6 +30,7 @@ export type {
   OpenSessionOptions,
   RestartOptions,
   SessionDelegate,
+  SessionResetEvent,
   ToolCall,
   WaitRequest,
 } from './types.js';
@@ -37,4 +38,13 @@ export { toolDeclaration, toolDeclarations, withDeclarations } from './declarati
 export type { ToolDeclarationOptions } from './declarations/toolDeclarations.js';
 export { InputValidator, ToolInputError } from './declarations/inputValidation.js';
 export { jsToolName } from './declarations/names.js';
-export type { CellResponse, CellStatus, CellYieldResult, ContentItem, EffectiveSessionLimits, SessionLimits, ToolDefinition } from '../schemas/index.js';
+export type {
+  CellResponse,
+  CellStatus,
+  CellYieldResult,
+  ContentItem,
+  EffectiveSessionLimits,
+  ResetReason,
+  SessionLimits,
+  ToolDefinition,
+} from '../schemas/index.js';

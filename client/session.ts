@@ -4,7 +4,7 @@ import { hostCellId, publicCellId } from './cellIds.js';
 import { HostReplacedError, SessionClosedError, StaleCellError } from './errors.js';
 import type { HostConnection } from './hostConnection.js';
 import type { HostManager } from './hostManager.js';
-import type { BoundSession, CellClosedEvent, Delegate, ExecuteRequest, WaitRequest } from './types.js';
+import type { BoundSession, CellClosedEvent, Delegate, ExecuteRequest, SessionResetEvent, WaitRequest } from './types.js';
 
 /** A logical session bound to one host session on one connection. */
 interface Binding {
@@ -39,6 +39,8 @@ export interface SessionInit {
   host: HostManager;
   delegate: Delegate;
   limits: SessionLimits | undefined;
+  persistent: boolean;
+  onSessionReset: ((event: SessionResetEvent) => void) | undefined;
   /** Called once the session is closed, so the client can forget it. */
   onClosed: () => void;
 }
@@ -64,6 +66,11 @@ export class CodeModeSession {
   /** The current generation: 1 for the first host session, +1 per rebinding; 0 before the first. */
   get generation(): number {
     return this.lastBinding?.generation ?? 0;
+  }
+
+  /** Whether the session was opened persistent (one realm for all its cells). */
+  get persistent(): boolean {
+    return this.init.persistent;
   }
 
   /** The effective limits of the current host session, once bound. */
@@ -196,8 +203,8 @@ export class CodeModeSession {
 
   private async openBinding(generation: number): Promise<Binding> {
     const connection = await this.init.host.connection();
-    const limits = this.init.limits;
-    const result = await connection.openSession(limits === undefined ? {} : { limits });
+    const { limits, persistent } = this.init;
+    const result = await connection.openSession({ ...(limits === undefined ? {} : { limits }), ...(persistent ? { persistent } : {}) });
     const binding: Binding = { connection, hostSessionId: result.sessionId, generation, limits: result.limits };
     connection.attach(this.bound(binding));
     return binding;
@@ -211,6 +218,13 @@ export class CodeModeSession {
       publicCellId: (cellId) => publicCellId(binding.generation, cellId),
       cellOpened: () => this.liveCells++,
       cellClosed: (event) => this.cellClosed(event),
+      sessionReset: (hostCellId, reason) => {
+        try {
+          this.init.onSessionReset?.({ sessionId: this.id, cellId: publicCellId(binding.generation, hostCellId), reason });
+        } catch {
+          // A throwing listener must not break the connection.
+        }
+      },
     };
   }
 

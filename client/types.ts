@@ -4,12 +4,24 @@ import type {
   CellWaitParams,
   DelegateInvokeToolParams,
   DelegateNotifyParams,
+  ResetReason,
   SessionLimits,
 } from '../schemas/index.js';
 import type { HostLimitOptions } from './hostCommand.js';
 
 /** A tool call from a cell. `sessionId` is the logical session's id, `cellId` the public cell id. */
 export type ToolCall = DelegateInvokeToolParams;
+
+/**
+ * A persistent session's realm was discarded while cell `cellId` ran (public ids): every variable
+ * of the session is gone, its next cell starts in a fresh realm, its store is kept. Reported
+ * before that cell's final response. A lost host is reported by HOST_REPLACED instead.
+ */
+export interface SessionResetEvent {
+  sessionId: string;
+  cellId: string;
+  reason: ResetReason;
+}
 
 /** A `notify(value)` from a cell, with the same public ids as ToolCall. */
 export type Notification = DelegateNotifyParams;
@@ -52,6 +64,13 @@ export type WaitRequest = Omit<CellWaitParams, 'sessionId' | 'cellId'>;
 export interface OpenSessionOptions {
   limits?: SessionLimits;
   delegate?: SessionDelegate;
+  /**
+   * One realm for all the session's cells: top-level declarations persist, the last expression's
+   * value is shown, cells run one at a time (see docs/protocol.md, "Persistent sessions").
+   */
+  persistent?: boolean;
+  /** Called for each `session/reset` of this session (persistent sessions only). */
+  onSessionReset?: (event: SessionResetEvent) => void;
 }
 
 /** More than `maxRestarts` host losses within `windowMs` and calls fail with HOST_UNAVAILABLE. */
@@ -84,4 +103,6 @@ export interface BoundSession {
   publicCellId(hostCellId: string): string;
   cellOpened(): void;
   cellClosed(event: CellClosedEvent): void;
+  /** `session/reset` for this host session, with the host's cell id. */
+  sessionReset(hostCellId: string, reason: ResetReason): void;
 }

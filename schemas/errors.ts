@@ -25,6 +25,8 @@ export const ErrorCode = {
   ShuttingDown: -32012,
   /** The cell already has an active observer. */
   CellBusy: -32020,
+  /** A `cell/execute` in a persistent session while one of its cells still runs (`data.cellId`). */
+  SessionBusy: -32021,
   /** A host limit (`data.limit`) is full. */
   Overloaded: -32030,
   /** A message over `maxMessageBytes`. */

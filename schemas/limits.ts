@@ -41,14 +41,21 @@ export const HOST_LIMIT_BOUNDS: Readonly<Record<HostLimitName, LimitBounds>> = {
   maxSessions: { min: 1, max: 1_000_000 },
   maxActiveCells: { min: 1, max: 100_000 },
   maxPendingDelegateCalls: { min: 1, max: 1_000_000 },
+  maxSandboxProcesses: { min: 1, max: 256 },
+  sandboxIdleExitMs: { min: 0, max: 86_400_000 },
+  maxHostMemoryBytes: { min: 16_777_216, max: 1_099_511_627_776 },
 };
 
-export const DEFAULT_HOST_LIMITS: Readonly<HostLimits> = {
+/** Every field set: the host always announces the sandbox-process limits, optional in the schema for older hosts. */
+export const DEFAULT_HOST_LIMITS: Readonly<Required<HostLimits>> = {
   maxMessageBytes: 67_108_864,
   maxInFlightRequests: 256,
   maxSessions: 256,
   maxActiveCells: 128,
   maxPendingDelegateCalls: 1024,
+  maxSandboxProcesses: 4,
+  sandboxIdleExitMs: 60_000,
+  maxHostMemoryBytes: 1_073_741_824,
   sessionDefaults: DEFAULT_SESSION_LIMITS,
 };
 

@@ -64,6 +64,13 @@ export const hostError = {
       { cellId },
     );
   },
+  sessionBusy(sessionId: string, cellId: string) {
+    return protocolError(
+      'SessionBusy',
+      `Persistent session ${sessionId} is running cell ${cellId}; its cells run one at a time. Wait for it (cell/wait) or stop it (cell/terminate) first.`,
+      { sessionId, cellId },
+    );
+  },
   cancelled(cellId: string) {
     return protocolError('RequestCancelled', `The request was cancelled; cell ${cellId} keeps running (observe it with cell/wait).`, { cellId });
   },

@@ -5,16 +5,18 @@
  * in arrival order, so `exit` followed at once by EOF is an exit (1 without shutdown), and every
  * request read before EOF or a bad header is answered before the process exits.
  */
-import type { CellClosedParams, CellOutputParams } from '../schemas/index.js';
+import type { CellClosedParams, CellOutputParams, SessionResetParams } from '../schemas/index.js';
 import { Methods } from '../schemas/index.js';
 import { helpText, parseArgs } from './cli/args.js';
 import { DelegateChannel } from './delegate/delegateChannel.js';
 import { HostState } from './hostState.js';
 import { serveConnection } from './hostServer.js';
 import { createStderrLogger, type Logger } from './log.js';
-import { createSandbox } from './sandbox/sandbox.js';
+import { Supervisor } from './sandbox/supervisor.js';
 import { AdmissionCounter } from './sessions/admissionCounter.js';
+import { MemoryBudget } from './sessions/memoryBudget.js';
 import { createHostTransport } from './transport/hostTransport.js';
+import { outputDrain } from './transport/outputDrain.js';
 import { hostVersion } from './version.js';
 
 /** Teardown may not hold the process forever: a client that stopped reading cannot block exit. */
@@ -40,7 +42,13 @@ export async function runHost(argv: readonly string[]): Promise<void> {
   }
   const { limits, logLevel } = parsed.options;
   const logger = createStderrLogger(logLevel);
-  const sandbox = createSandbox({ logger });
+  const sandbox = new Supervisor({
+    logger,
+    logLevel,
+    maxProcesses: limits.maxSandboxProcesses,
+    idleExitMs: limits.sandboxIdleExitMs,
+    whenOutputDrains: outputDrain(process.stdout),
+  });
   const transport = createHostTransport({
     input: process.stdin,
     output: process.stdout,
@@ -56,10 +64,12 @@ export async function runHost(argv: readonly string[]): Promise<void> {
     maxResponseBytes: limits.maxMessageBytes,
     delegates,
     activeCells: new AdmissionCounter(limits.maxActiveCells),
+    memory: new MemoryBudget(limits.maxHostMemoryBytes),
     streamOutput: (params: CellOutputParams) => {
       if (host.streamOutput) void connection.sendNotification(Methods.cellOutput, params);
     },
     cellClosed: (params: CellClosedParams) => void connection.sendNotification(Methods.cellClosed, params),
+    sessionReset: (params: SessionResetParams) => void connection.sendNotification(Methods.sessionReset, params),
     afterResponses: (action) => setImmediate(action),
   });
 

@@ -9,12 +9,15 @@ export function cliDelegate(
   printer: OutputPrinter,
   output: LineOutput,
   onCellClosed: (event: CellClosedEvent) => void = () => undefined,
+  quiet: (cellId: string) => boolean = () => false,
 ): Delegate {
   return {
     invokeTool: (call, signal) => tools.invoke(call, signal),
     notify: (note) => output.out(`notify: ${note.text}`),
     // Defining this hook is what asks the host to stream output.
-    cellOutput: (event) => printer.streamed(event.cellId, event.items),
+    cellOutput: (event) => {
+      if (!quiet(event.cellId)) printer.streamed(event.cellId, event.items);
+    },
     cellClosed: onCellClosed,
   };
 }

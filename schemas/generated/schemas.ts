@@ -541,6 +541,27 @@ export const schemasById: Readonly<Record<string, object>> = {
             "maximum": 1000000,
             "default": 1024
           },
+          "maxSandboxProcesses": {
+            "description": "Sandbox processes running cells (announced by hosts that run cells in sandbox processes); each session is pinned to one, and beyond this many sessions share the least loaded.",
+            "type": "integer",
+            "minimum": 1,
+            "maximum": 256,
+            "default": 4
+          },
+          "sandboxIdleExitMs": {
+            "description": "How long a sandbox process without cells lives on before it exits (one is always kept).",
+            "type": "integer",
+            "minimum": 0,
+            "maximum": 86400000,
+            "default": 60000
+          },
+          "maxHostMemoryBytes": {
+            "description": "Budget of the host process for what it holds for cells: committed session stores, store writes of running cells and tool call inputs in flight, together; a store or tool call that would exceed it fails in the cell with an error naming this limit. Buffered output is bounded per cell by maxOutputBytes and by stdout backpressure.",
+            "type": "integer",
+            "minimum": 16777216,
+            "maximum": 1099511627776,
+            "default": 1073741824
+          },
           "sessionDefaults": {
             "$ref": "urn:codemode-host:defs#/$defs/EffectiveSessionLimits"
           }
@@ -648,7 +669,7 @@ export const schemasById: Readonly<Record<string, object>> = {
             }
           },
           "error": {
-            "description": "The thrown error's stack (or string form), the limit the cell hit, or `cell <id> not found` for `missing`; null otherwise.",
+            "description": "The thrown error's stack (or string form), the limit the cell hit, or `cell <id> not found` for `missing`; null otherwise. When a persistent session's realm was discarded during the cell, a last line says the session's variables were lost (also for `terminated`).",
             "type": [
               "string",
               "null"
@@ -667,6 +688,22 @@ export const schemasById: Readonly<Record<string, object>> = {
             }
           }
         }
+      },
+      "Persistent": {
+        "description": "A persistent session keeps one realm for its cells: top-level declarations live on for later cells, the last expression's value is shown, and cells run one at a time (SessionBusy). `session/reset` reports every discarded realm. Default false: every cell starts in a fresh isolate.",
+        "type": "boolean",
+        "default": false
+      },
+      "ResetReason": {
+        "title": "ResetReason",
+        "description": "Why a persistent session's realm was discarded: the cell was terminated while its code ran, exceeded its CPU or wall time, exhausted the session's heap limit, or the sandbox failed.",
+        "enum": [
+          "terminated",
+          "cpuTimeLimit",
+          "wallTimeLimit",
+          "heapLimit",
+          "crashed"
+        ]
       }
     }
   },
@@ -892,6 +929,9 @@ export const schemasById: Readonly<Record<string, object>> = {
       },
       "limits": {
         "$ref": "urn:codemode-host:defs#/$defs/SessionLimits"
+      },
+      "persistent": {
+        "$ref": "urn:codemode-host:defs#/$defs/Persistent"
       }
     }
   },
@@ -912,6 +952,34 @@ export const schemasById: Readonly<Record<string, object>> = {
       },
       "limits": {
         "$ref": "urn:codemode-host:defs#/$defs/EffectiveSessionLimits"
+      },
+      "persistent": {
+        "description": "Whether the session is persistent, as asked; this host always sends it.",
+        "type": "boolean"
+      }
+    }
+  },
+  "urn:codemode-host:session.reset.params": {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$id": "urn:codemode-host:session.reset.params",
+    "title": "SessionResetParams",
+    "description": "A persistent session's realm was discarded while this cell ran (or, reason crashed, its sandbox process died while the session had no cell running, and this cell is the first after it): every variable of the session is gone and its next cell (or this one, in the second case) starts in a fresh realm; the store is kept. Sent once per discard, before the cell's final response.",
+    "type": "object",
+    "additionalProperties": false,
+    "required": [
+      "sessionId",
+      "cellId",
+      "reason"
+    ],
+    "properties": {
+      "sessionId": {
+        "$ref": "urn:codemode-host:defs#/$defs/SessionId"
+      },
+      "cellId": {
+        "$ref": "urn:codemode-host:defs#/$defs/CellId"
+      },
+      "reason": {
+        "$ref": "urn:codemode-host:defs#/$defs/ResetReason"
       }
     }
   },

@@ -19,7 +19,7 @@ export interface CellResponse {
    */
   items: ContentItem[];
   /**
-   * The thrown error's stack (or string form), the limit the cell hit, or `cell <id> not found` for `missing`; null otherwise.
+   * The thrown error's stack (or string form), the limit the cell hit, or `cell <id> not found` for `missing`; null otherwise. When a persistent session's realm was discarded during the cell, a last line says the session's variables were lost (also for `terminated`).
    */
   error: string | null;
   /**
@@ -136,6 +136,18 @@ export interface HostLimits {
    * Unanswered delegate requests on the connection; beyond it the new tool call rejects in JavaScript.
    */
   maxPendingDelegateCalls: number;
+  /**
+   * Sandbox processes running cells (announced by hosts that run cells in sandbox processes); each session is pinned to one, and beyond this many sessions share the least loaded.
+   */
+  maxSandboxProcesses?: number;
+  /**
+   * How long a sandbox process without cells lives on before it exits (one is always kept).
+   */
+  sandboxIdleExitMs?: number;
+  /**
+   * Budget of the host process for what it holds for cells: committed session stores, store writes of running cells and tool call inputs in flight, together; a store or tool call that would exceed it fails in the cell with an error naming this limit. Buffered output is bounded per cell by maxOutputBytes and by stdout backpressure.
+   */
+  maxHostMemoryBytes?: number;
   sessionDefaults: EffectiveSessionLimits;
 }
 
@@ -157,6 +169,11 @@ export interface ImageItem {
  * The source language of a cell; TypeScript has its types stripped before it runs.
  */
 export type Language = "javascript" | "typescript";
+
+/**
+ * Why a persistent session's realm was discarded: the cell was terminated while its code ran, exceeded its CPU or wall time, exhausted the session's heap limit, or the sandbox failed.
+ */
+export type ResetReason = "terminated" | "cpuTimeLimit" | "wallTimeLimit" | "heapLimit" | "crashed";
 
 /**
  * Which host answered, for the client's logs.
@@ -453,6 +470,10 @@ export interface SessionCloseResult {
 export interface SessionOpenParams {
   sessionId?: SessionId;
   limits?: SessionLimits;
+  /**
+   * A persistent session keeps one realm for its cells: top-level declarations live on for later cells, the last expression's value is shown, and cells run one at a time (SessionBusy). `session/reset` reports every discarded realm. Default false: every cell starts in a fresh isolate.
+   */
+  persistent?: boolean;
 }
 
 /**
@@ -461,6 +482,19 @@ export interface SessionOpenParams {
 export interface SessionOpenResult {
   sessionId: SessionId;
   limits: EffectiveSessionLimits;
+  /**
+   * Whether the session is persistent, as asked; this host always sends it.
+   */
+  persistent?: boolean;
+}
+
+/**
+ * A persistent session's realm was discarded while this cell ran (or, reason crashed, its sandbox process died while the session had no cell running, and this cell is the first after it): every variable of the session is gone and its next cell (or this one, in the second case) starts in a fresh realm; the store is kept. Sent once per discard, before the cell's final response.
+ */
+export interface SessionResetParams {
+  sessionId: SessionId;
+  cellId: CellId;
+  reason: ResetReason;
 }
 
 /**
@@ -489,6 +523,7 @@ export interface MethodParams {
   "initialized": InitializedParams;
   "session/close": SessionCloseParams;
   "session/open": SessionOpenParams;
+  "session/reset": SessionResetParams;
   "shutdown": ShutdownParams;
 }
 

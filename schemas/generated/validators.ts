@@ -516,7 +516,7 @@ validate23.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const cell_execute_result = validate26;
 const schema43 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"urn:codemode-host:cell.execute.result","title":"CellExecuteResult","description":"The cell's first observation.","$ref":"urn:codemode-host:defs#/$defs/CellResponse"};
-const schema44 = {"title":"CellResponse","description":"One observation of a cell: what `cell/execute`, `cell/wait` and `cell/terminate` return.","type":"object","additionalProperties":false,"required":["cellId","status","items","error","durationMs","pendingToolCalls"],"properties":{"cellId":{"$ref":"urn:codemode-host:defs#/$defs/CellId"},"status":{"$ref":"urn:codemode-host:defs#/$defs/CellStatus"},"items":{"description":"Output since the previous observation; output is never repeated.","type":"array","items":{"$ref":"urn:codemode-host:defs#/$defs/ContentItem"}},"error":{"description":"The thrown error's stack (or string form), the limit the cell hit, or `cell <id> not found` for `missing`; null otherwise.","type":["string","null"]},"durationMs":{"description":"Host time from receiving the request to producing this response.","type":"number","minimum":0},"pendingToolCalls":{"description":"Ids (`tool-1`, ...) of the cell's tool calls still unanswered.","type":"array","items":{"type":"string"}}}};
+const schema44 = {"title":"CellResponse","description":"One observation of a cell: what `cell/execute`, `cell/wait` and `cell/terminate` return.","type":"object","additionalProperties":false,"required":["cellId","status","items","error","durationMs","pendingToolCalls"],"properties":{"cellId":{"$ref":"urn:codemode-host:defs#/$defs/CellId"},"status":{"$ref":"urn:codemode-host:defs#/$defs/CellStatus"},"items":{"description":"Output since the previous observation; output is never repeated.","type":"array","items":{"$ref":"urn:codemode-host:defs#/$defs/ContentItem"}},"error":{"description":"The thrown error's stack (or string form), the limit the cell hit, or `cell <id> not found` for `missing`; null otherwise. When a persistent session's realm was discarded during the cell, a last line says the session's variables were lost (also for `terminated`).","type":["string","null"]},"durationMs":{"description":"Host time from receiving the request to producing this response.","type":"number","minimum":0},"pendingToolCalls":{"description":"Ids (`tool-1`, ...) of the cell's tool calls still unanswered.","type":"array","items":{"type":"string"}}}};
 const schema46 = {"title":"CellStatus","description":"`yielded`: still running. `completed`: finished, `error` null on success. `terminated`: ended by `cell/terminate` or `session/close`. `missing`: no such cell, or its final result was already collected.","enum":["yielded","completed","terminated","missing"]};
 const schema47 = {"title":"ContentItem","description":"One piece of a cell's output. The discriminator makes a validator check only the branch `type` names, so its errors point at the real mistake.","type":"object","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"urn:codemode-host:defs#/$defs/TextItem"},{"$ref":"urn:codemode-host:defs#/$defs/ImageItem"}]};
 const schema50 = {"title":"TextItem","type":"object","additionalProperties":false,"required":["type","text"],"properties":{"type":{"const":"text"},"text":{"type":"string"}}};
@@ -2450,7 +2450,8 @@ export const initialize_result = validate55;
 const schema91 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"urn:codemode-host:initialize.result","title":"InitializeResult","description":"What the host is and supports, and the limits it runs with.","type":"object","additionalProperties":false,"required":["protocolVersion","serverInfo","capabilities","limits"],"properties":{"protocolVersion":{"const":1},"serverInfo":{"$ref":"urn:codemode-host:defs#/$defs/ServerInfo"},"capabilities":{"$ref":"urn:codemode-host:defs#/$defs/HostCapabilities"},"limits":{"$ref":"urn:codemode-host:defs#/$defs/HostLimits"}}};
 const schema92 = {"title":"ServerInfo","description":"Which host answered, for the client's logs.","type":"object","additionalProperties":false,"required":["name","version"],"properties":{"name":{"type":"string"},"version":{"type":"string"}}};
 const schema93 = {"title":"HostCapabilities","description":"What the host supports. Open to new keys so older clients can talk to newer hosts.","type":"object","additionalProperties":true,"required":["languages","cellOutput","cellYield"],"properties":{"languages":{"type":"array","items":{"type":"string"}},"cellOutput":{"description":"The host can stream `cell/output`.","type":"boolean"},"cellYield":{"description":"The host implements `cell/yield`.","type":"boolean"}}};
-const schema94 = {"title":"HostLimits","description":"Limits of the whole host, set by CLI flags of the same name in kebab case. Bounds and defaults mirror schemas/limits.ts (a test keeps them in sync).","type":"object","additionalProperties":false,"required":["maxMessageBytes","maxInFlightRequests","maxSessions","maxActiveCells","maxPendingDelegateCalls","sessionDefaults"],"properties":{"maxMessageBytes":{"description":"Largest message body accepted or sent, in bytes.","type":"integer","minimum":1024,"maximum":1073741824,"default":67108864},"maxInFlightRequests":{"description":"Client requests being handled at once; beyond it a request fails with Overloaded.","type":"integer","minimum":1,"maximum":1000000,"default":256},"maxSessions":{"description":"Open sessions; beyond it `session/open` fails with Overloaded.","type":"integer","minimum":1,"maximum":1000000,"default":256},"maxActiveCells":{"description":"Cells whose runtime is alive, over all sessions; beyond it `cell/execute` fails with Overloaded.","type":"integer","minimum":1,"maximum":100000,"default":128},"maxPendingDelegateCalls":{"description":"Unanswered delegate requests on the connection; beyond it the new tool call rejects in JavaScript.","type":"integer","minimum":1,"maximum":1000000,"default":1024},"sessionDefaults":{"$ref":"urn:codemode-host:defs#/$defs/EffectiveSessionLimits"}}};
+const schema94 = {"title":"HostLimits","description":"Limits of the whole host, set by CLI flags of the same name in kebab case. Bounds and defaults mirror schemas/limits.ts (a test keeps them in sync).","type":"object","additionalProperties":false,"required":["maxMessageBytes","maxInFlightRequests","maxSessions","maxActiveCells","maxPendingDelegateCalls","sessionDefaults"],"properties":{"maxMessageBytes":{"description":"Largest message body accepted or sent, in bytes.","type":"integer","minimum":1024,"maximum":1073741824,"default":67108864},"maxInFlightRequests":{"description":"Client requests being handled at once; beyond it a request fails with Overloaded.","type":"integer","minimum":1,"maximum":1000000,"default":256},"maxSessions":{"description":"Open sessions; beyond it `session/open` fails with Overloaded.","type":"integer","minimum":1,"maximum":1000000,"default":256},"maxActiveCells":{"description":"Cells whose runtime is alive, over all sessions; beyond it `cell/execute` fails with Overloaded.","type":"integer","minimum":1,"maximum":100000,"default":128},"maxPendingDelegateCalls":{"description":"Unanswered delegate requests on the connection; beyond it the new tool call rejects in JavaScript.","type":"integer","minimum":1,"maximum":1000000,"default":1024},"maxSandboxProcesses":{"description":"Sandbox processes running cells (announced by hosts that run cells in sandbox processes); each session is pinned to one, and beyond this many sessions share the least loaded.","type":"integer","minimum":1,"maximum":256,"default":4},"sandboxIdleExitMs":{"description":"How long a sandbox process without cells lives on before it exits (one is always kept).","type":"integer","minimum":0,"maximum":86400000,"default":60000},"maxHostMemoryBytes":{"description":"Budget of the host process for what it holds for cells: committed session stores, store writes of running cells and tool call inputs in flight, together; a store or tool call that would exceed it fails in the cell with an error naming this limit. Buffered output is bounded per cell by maxOutputBytes and by stdout backpressure.","type":"integer","minimum":16777216,"maximum":1099511627776,"default":1073741824},"sessionDefaults":{"$ref":"urn:codemode-host:defs#/$defs/EffectiveSessionLimits"}}};
+const func22 = Object.prototype.hasOwnProperty;
 const schema95 = {"title":"EffectiveSessionLimits","description":"The limits a session runs with: every field of SessionLimits filled in.","type":"object","additionalProperties":false,"required":["maxYieldTimeMs","heapLimitMb","cpuTimeLimitMs","wallTimeLimitMs","maxOutputBytes","maxPendingToolCalls","maxStoredBytes"],"properties":{"maxYieldTimeMs":{"$ref":"urn:codemode-host:defs#/$defs/SessionLimits/properties/maxYieldTimeMs"},"heapLimitMb":{"$ref":"urn:codemode-host:defs#/$defs/SessionLimits/properties/heapLimitMb"},"cpuTimeLimitMs":{"$ref":"urn:codemode-host:defs#/$defs/SessionLimits/properties/cpuTimeLimitMs"},"wallTimeLimitMs":{"$ref":"urn:codemode-host:defs#/$defs/SessionLimits/properties/wallTimeLimitMs"},"maxOutputBytes":{"$ref":"urn:codemode-host:defs#/$defs/SessionLimits/properties/maxOutputBytes"},"maxPendingToolCalls":{"$ref":"urn:codemode-host:defs#/$defs/SessionLimits/properties/maxPendingToolCalls"},"maxStoredBytes":{"$ref":"urn:codemode-host:defs#/$defs/SessionLimits/properties/maxStoredBytes"}}};
 const schema96 = {"description":"Caps every observation window (execute and wait) in the session. null: no cap.","type":["integer","null"],"minimum":0,"maximum":86400000,"default":null};
 const schema97 = {"description":"V8 heap limit of each cell; exceeding it ends that cell with an error.","type":"integer","minimum":8,"maximum":16384,"default":128};
@@ -2722,7 +2723,7 @@ return false;
 else {
 const _errs1 = errors;
 for(const key0 in data){
-if(!((((((key0 === "maxMessageBytes") || (key0 === "maxInFlightRequests")) || (key0 === "maxSessions")) || (key0 === "maxActiveCells")) || (key0 === "maxPendingDelegateCalls")) || (key0 === "sessionDefaults"))){
+if(!(func22.call(schema94.properties, key0))){
 validate56.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
@@ -2864,16 +2865,100 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.sessionDefaults !== undefined){
+if(data.maxSandboxProcesses !== undefined){
+let data5 = data.maxSandboxProcesses;
 const _errs12 = errors;
-if(!(validate57(data.sessionDefaults, {instancePath:instancePath+"/sessionDefaults",parentData:data,parentDataProperty:"sessionDefaults",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
-errors = vErrors.length;
+if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
+validate56.errors = [{instancePath:instancePath+"/maxSandboxProcesses",schemaPath:"#/properties/maxSandboxProcesses/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs12){
+if((typeof data5 == "number") && (isFinite(data5))){
+if(data5 > 256 || isNaN(data5)){
+validate56.errors = [{instancePath:instancePath+"/maxSandboxProcesses",schemaPath:"#/properties/maxSandboxProcesses/maximum",keyword:"maximum",params:{comparison: "<=", limit: 256},message:"must be <= 256"}];
+return false;
+}
+else {
+if(data5 < 1 || isNaN(data5)){
+validate56.errors = [{instancePath:instancePath+"/maxSandboxProcesses",schemaPath:"#/properties/maxSandboxProcesses/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
 }
 var valid0 = _errs12 === errors;
 }
 else {
 var valid0 = true;
+}
+if(valid0){
+if(data.sandboxIdleExitMs !== undefined){
+let data6 = data.sandboxIdleExitMs;
+const _errs14 = errors;
+if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
+validate56.errors = [{instancePath:instancePath+"/sandboxIdleExitMs",schemaPath:"#/properties/sandboxIdleExitMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs14){
+if((typeof data6 == "number") && (isFinite(data6))){
+if(data6 > 86400000 || isNaN(data6)){
+validate56.errors = [{instancePath:instancePath+"/sandboxIdleExitMs",schemaPath:"#/properties/sandboxIdleExitMs/maximum",keyword:"maximum",params:{comparison: "<=", limit: 86400000},message:"must be <= 86400000"}];
+return false;
+}
+else {
+if(data6 < 0 || isNaN(data6)){
+validate56.errors = [{instancePath:instancePath+"/sandboxIdleExitMs",schemaPath:"#/properties/sandboxIdleExitMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+}
+var valid0 = _errs14 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.maxHostMemoryBytes !== undefined){
+let data7 = data.maxHostMemoryBytes;
+const _errs16 = errors;
+if(!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))){
+validate56.errors = [{instancePath:instancePath+"/maxHostMemoryBytes",schemaPath:"#/properties/maxHostMemoryBytes/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs16){
+if((typeof data7 == "number") && (isFinite(data7))){
+if(data7 > 1099511627776 || isNaN(data7)){
+validate56.errors = [{instancePath:instancePath+"/maxHostMemoryBytes",schemaPath:"#/properties/maxHostMemoryBytes/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1099511627776},message:"must be <= 1099511627776"}];
+return false;
+}
+else {
+if(data7 < 16777216 || isNaN(data7)){
+validate56.errors = [{instancePath:instancePath+"/maxHostMemoryBytes",schemaPath:"#/properties/maxHostMemoryBytes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 16777216},message:"must be >= 16777216"}];
+return false;
+}
+}
+}
+}
+var valid0 = _errs16 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.sessionDefaults !== undefined){
+const _errs18 = errors;
+if(!(validate57(data.sessionDefaults, {instancePath:instancePath+"/sessionDefaults",parentData:data,parentDataProperty:"sessionDefaults",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs18 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
 }
 }
 }
@@ -3253,8 +3338,9 @@ return errors === 0;
 validate62.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const session_open_params = validate63;
-const schema108 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"urn:codemode-host:session.open.params","title":"SessionOpenParams","description":"Opens a session: a namespace of cells plus a key-value store they share.","type":"object","additionalProperties":false,"properties":{"sessionId":{"$ref":"urn:codemode-host:defs#/$defs/SessionId","description":"Omitted: the host assigns session-1, session-2, ... . An id open or used before on this connection fails with SessionExists."},"limits":{"$ref":"urn:codemode-host:defs#/$defs/SessionLimits"}}};
+const schema108 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"urn:codemode-host:session.open.params","title":"SessionOpenParams","description":"Opens a session: a namespace of cells plus a key-value store they share.","type":"object","additionalProperties":false,"properties":{"sessionId":{"$ref":"urn:codemode-host:defs#/$defs/SessionId","description":"Omitted: the host assigns session-1, session-2, ... . An id open or used before on this connection fails with SessionExists."},"limits":{"$ref":"urn:codemode-host:defs#/$defs/SessionLimits"},"persistent":{"$ref":"urn:codemode-host:defs#/$defs/Persistent"}}};
 const schema110 = {"title":"SessionLimits","description":"Per-session limits a client may request; an omitted limit takes the host's default. Bounds and defaults mirror schemas/limits.ts (a test keeps them in sync).","type":"object","additionalProperties":false,"properties":{"maxYieldTimeMs":{"description":"Caps every observation window (execute and wait) in the session. null: no cap.","type":["integer","null"],"minimum":0,"maximum":86400000,"default":null},"heapLimitMb":{"description":"V8 heap limit of each cell; exceeding it ends that cell with an error.","type":"integer","minimum":8,"maximum":16384,"default":128},"cpuTimeLimitMs":{"description":"CPU time of one cell, counted only while its JavaScript runs (not while it awaits tools or timers).","type":"integer","minimum":1,"maximum":86400000,"default":60000},"wallTimeLimitMs":{"description":"Wall time of one cell from start to completion. null: no limit.","type":["integer","null"],"minimum":1,"maximum":604800000,"default":null},"maxOutputBytes":{"description":"Output buffered by one cell between observations; beyond it items are dropped and one text item marks the loss.","type":"integer","minimum":1024,"maximum":1073741824,"default":16777216},"maxPendingToolCalls":{"description":"Unanswered tool calls of one cell; beyond it the call rejects in JavaScript.","type":"integer","minimum":1,"maximum":1000000,"default":256},"maxStoredBytes":{"description":"Total JSON size of the session store; a `store` beyond it throws in JavaScript.","type":"integer","minimum":0,"maximum":1073741824,"default":67108864}}};
+const schema111 = {"description":"A persistent session keeps one realm for its cells: top-level declarations live on for later cells, the last expression's value is shown, and cells run one at a time (SessionBusy). `session/reset` reports every discarded realm. Default false: every cell starts in a fresh isolate.","type":"boolean","default":false};
 
 function validate63(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="urn:codemode-host:session.open.params" */;
@@ -3271,7 +3357,7 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 const _errs1 = errors;
 for(const key0 in data){
-if(!((key0 === "sessionId") || (key0 === "limits"))){
+if(!(((key0 === "sessionId") || (key0 === "limits")) || (key0 === "persistent"))){
 validate63.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
@@ -3521,6 +3607,19 @@ var valid0 = _errs5 === errors;
 else {
 var valid0 = true;
 }
+if(valid0){
+if(data.persistent !== undefined){
+const _errs23 = errors;
+if(typeof data.persistent !== "boolean"){
+validate63.errors = [{instancePath:instancePath+"/persistent",schemaPath:"urn:codemode-host:defs#/$defs/Persistent/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs23 === errors;
+}
+else {
+var valid0 = true;
+}
+}
 }
 }
 }
@@ -3535,7 +3634,7 @@ return errors === 0;
 validate63.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const session_open_result = validate64;
-const schema111 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"urn:codemode-host:session.open.result","title":"SessionOpenResult","description":"The session's id and the limits it runs with.","type":"object","additionalProperties":false,"required":["sessionId","limits"],"properties":{"sessionId":{"$ref":"urn:codemode-host:defs#/$defs/SessionId"},"limits":{"$ref":"urn:codemode-host:defs#/$defs/EffectiveSessionLimits"}}};
+const schema112 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"urn:codemode-host:session.open.result","title":"SessionOpenResult","description":"The session's id and the limits it runs with.","type":"object","additionalProperties":false,"required":["sessionId","limits"],"properties":{"sessionId":{"$ref":"urn:codemode-host:defs#/$defs/SessionId"},"limits":{"$ref":"urn:codemode-host:defs#/$defs/EffectiveSessionLimits"},"persistent":{"description":"Whether the session is persistent, as asked; this host always sends it.","type":"boolean"}}};
 
 function validate65(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -3800,7 +3899,7 @@ return false;
 else {
 const _errs1 = errors;
 for(const key0 in data){
-if(!((key0 === "sessionId") || (key0 === "limits"))){
+if(!(((key0 === "sessionId") || (key0 === "limits")) || (key0 === "persistent"))){
 validate64.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
@@ -3840,6 +3939,19 @@ var valid0 = _errs5 === errors;
 else {
 var valid0 = true;
 }
+if(valid0){
+if(data.persistent !== undefined){
+const _errs6 = errors;
+if(typeof data.persistent !== "boolean"){
+validate64.errors = [{instancePath:instancePath+"/persistent",schemaPath:"#/properties/persistent/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+}
 }
 }
 }
@@ -3854,11 +3966,12 @@ return errors === 0;
 }
 validate64.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const shutdown_params = validate67;
-const schema121 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"urn:codemode-host:shutdown.params","title":"ShutdownParams","description":"Terminates every session; takes no params (absent, null or {}).","type":"object","additionalProperties":false,"properties":{}};
+export const session_reset_params = validate67;
+const schema122 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"urn:codemode-host:session.reset.params","title":"SessionResetParams","description":"A persistent session's realm was discarded while this cell ran (or, reason crashed, its sandbox process died while the session had no cell running, and this cell is the first after it): every variable of the session is gone and its next cell (or this one, in the second case) starts in a fresh realm; the store is kept. Sent once per discard, before the cell's final response.","type":"object","additionalProperties":false,"required":["sessionId","cellId","reason"],"properties":{"sessionId":{"$ref":"urn:codemode-host:defs#/$defs/SessionId"},"cellId":{"$ref":"urn:codemode-host:defs#/$defs/CellId"},"reason":{"$ref":"urn:codemode-host:defs#/$defs/ResetReason"}}};
+const schema125 = {"title":"ResetReason","description":"Why a persistent session's realm was discarded: the cell was terminated while its code ran, exceeded its CPU or wall time, exhausted the session's heap limit, or the sandbox failed.","enum":["terminated","cpuTimeLimit","wallTimeLimit","heapLimit","crashed"]};
 
 function validate67(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="urn:codemode-host:shutdown.params" */;
+/*# sourceURL="urn:codemode-host:session.reset.params" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate67.evaluated;
@@ -3870,10 +3983,86 @@ evaluated0.items = undefined;
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((data.sessionId === undefined) && (missing0 = "sessionId")) || ((data.cellId === undefined) && (missing0 = "cellId"))) || ((data.reason === undefined) && (missing0 = "reason"))){
+validate67.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
 for(const key0 in data){
+if(!(((key0 === "sessionId") || (key0 === "cellId")) || (key0 === "reason"))){
 validate67.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
+}
+}
+if(_errs1 === errors){
+if(data.sessionId !== undefined){
+let data0 = data.sessionId;
+const _errs2 = errors;
+const _errs3 = errors;
+if(errors === _errs3){
+if(typeof data0 === "string"){
+if(!pattern4.test(data0)){
+validate67.errors = [{instancePath:instancePath+"/sessionId",schemaPath:"urn:codemode-host:defs#/$defs/SessionId/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9._:-]{1,128}$"},message:"must match pattern \""+"^[A-Za-z0-9._:-]{1,128}$"+"\""}];
+return false;
+}
+}
+else {
+validate67.errors = [{instancePath:instancePath+"/sessionId",schemaPath:"urn:codemode-host:defs#/$defs/SessionId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.cellId !== undefined){
+let data1 = data.cellId;
+const _errs5 = errors;
+const _errs6 = errors;
+if(errors === _errs6){
+if(typeof data1 === "string"){
+if(func1(data1) > 64){
+validate67.errors = [{instancePath:instancePath+"/cellId",schemaPath:"urn:codemode-host:defs#/$defs/CellId/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(func1(data1) < 1){
+validate67.errors = [{instancePath:instancePath+"/cellId",schemaPath:"urn:codemode-host:defs#/$defs/CellId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+}
+else {
+validate67.errors = [{instancePath:instancePath+"/cellId",schemaPath:"urn:codemode-host:defs#/$defs/CellId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.reason !== undefined){
+let data2 = data.reason;
+const _errs8 = errors;
+if(!(((((data2 === "terminated") || (data2 === "cpuTimeLimit")) || (data2 === "wallTimeLimit")) || (data2 === "heapLimit")) || (data2 === "crashed"))){
+validate67.errors = [{instancePath:instancePath+"/reason",schemaPath:"urn:codemode-host:defs#/$defs/ResetReason/enum",keyword:"enum",params:{allowedValues: schema125.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
 }
 }
 else {
@@ -3886,11 +4075,11 @@ return errors === 0;
 }
 validate67.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const shutdown_result = validate68;
-const schema122 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"urn:codemode-host:shutdown.result","title":"ShutdownResult","description":"Sent after every cell/closed; afterwards every request fails with ShuttingDown.","type":"null"};
+export const shutdown_params = validate68;
+const schema126 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"urn:codemode-host:shutdown.params","title":"ShutdownParams","description":"Terminates every session; takes no params (absent, null or {}).","type":"object","additionalProperties":false,"properties":{}};
 
 function validate68(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="urn:codemode-host:shutdown.result" */;
+/*# sourceURL="urn:codemode-host:shutdown.params" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate68.evaluated;
@@ -3900,14 +4089,46 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(data !== null){
-validate68.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "null"},message:"must be null"}];
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+validate68.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
+break;
+}
+}
+else {
+validate68.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
 }
 validate68.errors = vErrors;
 return errors === 0;
 }
-validate68.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate68.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const shutdown_result = validate69;
+const schema127 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"urn:codemode-host:shutdown.result","title":"ShutdownResult","description":"Sent after every cell/closed; afterwards every request fails with ShuttingDown.","type":"null"};
+
+function validate69(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="urn:codemode-host:shutdown.result" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate69.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data !== null){
+validate69.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "null"},message:"must be null"}];
+return false;
+}
+validate69.errors = vErrors;
+return errors === 0;
+}
+validate69.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
 /** Every method schema's validator, keyed by the schema's `$id`. */
@@ -3935,6 +4156,7 @@ export const validatorsById = {
   "urn:codemode-host:session.close.result": session_close_result,
   "urn:codemode-host:session.open.params": session_open_params,
   "urn:codemode-host:session.open.result": session_open_result,
+  "urn:codemode-host:session.reset.params": session_reset_params,
   "urn:codemode-host:shutdown.params": shutdown_params,
   "urn:codemode-host:shutdown.result": shutdown_result,
 };

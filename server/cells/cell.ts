@@ -186,13 +186,19 @@ export class Cell {
     this.phase = { kind: 'finishing' };
     if (exit.kind === 'terminated') {
       delegates.cancelAll(`cell ${this.id} was terminated`);
-      this.settle('terminated', null);
+      this.settle('terminated', exit.error ?? null);
+      return;
+    }
+    if (exit.kind === 'lost') {
+      // The process running the cell died: its writes are dropped, as the code never finished.
+      delegates.cancelAll(`cell ${this.id} ended: ${exit.error}`);
+      this.settle('completed', exit.error);
       return;
     }
     delegates.cancelTools(`cell ${this.id} completed before this tool call was answered`);
     await delegates.notificationsSettled();
-    this.options.host.commitStore(this.options.storeView);
-    this.settle('completed', exit.error);
+    const refused = this.options.host.commitStore(this.options.storeView);
+    this.settle('completed', exit.error ?? refused);
   }
 
   /**
@@ -200,6 +206,7 @@ export class Cell {
    * one of their responses can be sent, otherwise it stays pending for a wait that asks for less.
    */
   private settle(status: FinalResult['status'], error: string | null): void {
+    this.options.storeView.release();
     const drained = this.output.drain();
     const final: FinalResult = { status, error, items: drained.items, itemBytes: drained.jsonBytes };
     const observer = this.observer;

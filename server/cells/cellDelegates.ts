@@ -12,7 +12,9 @@ import type {
 import { Methods } from '../../schemas/index.js';
 import type { DelegateCall, DelegateChannel } from '../delegate/delegateChannel.js';
 import type { Logger } from '../log.js';
+import type { MemoryBudget } from '../sessions/memoryBudget.js';
 import type { ToolOutcome } from '../sandbox/api.js';
+import { NOTIFY_WINDOW } from '../sandbox/messages.js';
 import type { EnabledTool } from './toolSet.js';
 
 export interface CellIdentity {
@@ -26,6 +28,8 @@ export class CellDelegates {
   private readonly tools = new Map<string, DelegateCall<DelegateInvokeToolResult>>();
   private readonly notifications = new Set<Promise<unknown>>();
   private readonly notificationCalls = new Set<DelegateCall<DelegateNotifyResult>>();
+  /** Cells blocked in notify() until one of their notifications settles. */
+  private notifyWaiters: Array<() => void> = [];
   private accepting = true;
 
   constructor(
@@ -34,6 +38,7 @@ export class CellDelegates {
     private readonly channel: DelegateChannel,
     private readonly maxPendingToolCalls: number,
     private readonly logger: Logger,
+    private readonly memory: MemoryBudget,
   ) {}
 
   /** Ids of the tool calls still unanswered, in call order. */
@@ -45,12 +50,21 @@ export class CellDelegates {
     const tool = this.enabled.get(jsName);
     if (!this.accepting) return { ok: false, message: 'the cell is ending; the tool call was not sent' };
     if (tool === undefined) return { ok: false, message: `tool ${jsName} is not enabled in this cell` };
+    const share = this.channel.capacity - Math.floor(this.channel.capacity / 4);
+    if (this.tools.size >= share) {
+      return {
+        ok: false,
+        message: `cell already has ${share} pending tool calls, its share of the host's maxPendingDelegateCalls (${this.channel.capacity}); await some before calling more`,
+      };
+    }
     if (this.tools.size >= this.maxPendingToolCalls) {
       return {
         ok: false,
         message: `cell exceeded its limit of ${this.maxPendingToolCalls} pending tool calls (maxPendingToolCalls); await some before calling more`,
       };
     }
+    const inputBytes = inputJson?.length ?? 0;
+    if (!this.memory.tryReserve(inputBytes)) return { ok: false, message: this.memory.refusal(`tools.${jsName}()`, inputBytes) };
     const callId = `tool-${this.nextToolNumber++}`;
     const params: DelegateInvokeToolParams = {
       ...this.identity,
@@ -62,13 +76,15 @@ export class CellDelegates {
     const call = this.channel.call(Methods.delegateInvokeTool, params);
     this.tools.set(callId, call);
     const outcome = await call.outcome;
+    this.memory.release(inputBytes);
     this.tools.delete(callId);
     if (!outcome.ok) return outcome;
     return { ok: true, result: outcome.value.result };
   }
 
-  notify(text: string): void {
-    if (!this.accepting) return;
+  /** Sends the notification; resolves once the cell has fewer than NOTIFY_WINDOW unanswered, so one cell cannot fill the connection. */
+  notify(text: string): Promise<void> {
+    if (!this.accepting) return Promise.resolve();
     const params: DelegateNotifyParams = { ...this.identity, text };
     const call = this.channel.call(Methods.delegateNotify, params);
     this.notificationCalls.add(call);
@@ -76,8 +92,11 @@ export class CellDelegates {
       if (!outcome.ok) this.logger.debug(`notification of cell ${this.identity.cellId} failed: ${outcome.message}`);
       this.notificationCalls.delete(call);
       this.notifications.delete(settled);
+      this.notifyWaiters.shift()?.();
     });
     this.notifications.add(settled);
+    if (this.notificationCalls.size < NOTIFY_WINDOW) return Promise.resolve();
+    return new Promise((resolve) => this.notifyWaiters.push(resolve));
   }
 
   /** The cell completed: its unanswered tool calls are cancelled; notifications may still finish. */
@@ -91,6 +110,7 @@ export class CellDelegates {
   cancelAll(reason: string): void {
     this.cancelTools(reason);
     for (const call of this.notificationCalls) call.cancel(reason);
+    for (const resume of this.notifyWaiters.splice(0)) resume();
   }
 
   /** Resolves once every notification sent so far has been answered or cancelled. */

@@ -3,11 +3,12 @@
  */
 import type { CellClosedParams, CellOutputParams } from '../../schemas/index.js';
 import type { Logger } from '../log.js';
-import type { Sandbox } from '../sandbox/api.js';
+import type { CellStarter } from '../sandbox/api.js';
 import type { StoreView } from '../sessions/sessionStore.js';
 
 export interface CellHost {
-  readonly sandbox: Sandbox;
+  /** The session's realm for a persistent session, else the sandbox. */
+  readonly sandbox: CellStarter;
   readonly logger: Logger;
   /** The largest response the connection can send (maxMessageBytes): a final result over it stays pending. */
   readonly maxResponseBytes: number;
@@ -17,7 +18,8 @@ export interface CellHost {
   cellClosed(params: CellClosedParams): void;
   /** Runs `action` after every response already produced has been written. */
   afterResponses(action: () => void): void;
-  commitStore(view: StoreView): void;
+  /** Commits the cell's store writes; returns why they were refused, or null. */
+  commitStore(view: StoreView): string | null;
   /** The cell's runtime is gone: its maxActiveCells slot is free. */
   releaseActiveCell(): void;
 }

@@ -6,6 +6,7 @@
  * so the reader knows output was lost and how much.
  */
 import type { ContentItem } from '../../schemas/index.js';
+import { ITEM_OVERHEAD_BYTES } from '../sandbox/bootstrap.js';
 import { checkItem, itemBytes } from './outputItems.js';
 
 export interface Drained {
@@ -30,7 +31,8 @@ export class OutputBuffer {
       const checked = checkItem(value);
       const item: ContentItem = checked.ok ? checked.item : { type: 'text', text: `[output item refused: ${checked.reason}]` };
       const size = itemBytes(item);
-      if (this.bytes + size.payload > this.maxBytes) {
+      // Bounded by count too, or a flood of empty items would grow without bound.
+      if (this.bytes + size.payload > this.maxBytes || this.items.length * ITEM_OVERHEAD_BYTES >= this.maxBytes) {
         this.droppedBytes += size.payload;
         continue;
       }

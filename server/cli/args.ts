@@ -8,7 +8,7 @@ import { DEFAULT_HOST_LIMITS, HOST_LIMIT_BOUNDS, SESSION_LIMIT_BOUNDS } from '..
 import { LOG_LEVELS, isLogLevel, type LogLevel } from '../log.js';
 
 export interface HostOptions {
-  limits: HostLimits;
+  limits: Required<HostLimits>;
   logLevel: LogLevel;
 }
 
@@ -48,7 +48,7 @@ const LIMIT_FLAGS: LimitFlag[] = [
 ];
 
 export function parseArgs(argv: readonly string[]): ParsedArgs {
-  const limits: HostLimits = structuredClone(DEFAULT_HOST_LIMITS) as HostLimits;
+  const limits = structuredClone(DEFAULT_HOST_LIMITS) as Required<HostLimits>;
   let logLevel: LogLevel = 'info';
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? '';

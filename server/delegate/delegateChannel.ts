@@ -31,6 +31,11 @@ export class DelegateChannel {
     return this.pending;
   }
 
+  /** maxPendingDelegateCalls: cells take at most a share of it, so others keep some. */
+  get capacity(): number {
+    return this.maxPending;
+  }
+
   call<M extends HostRequestMethod>(method: M, params: MethodParams[M]): DelegateCall<MethodResults[M]> {
     if (this.pending >= this.maxPending) {
       const message = `the host already has ${this.maxPending} unanswered delegate calls (maxPendingDelegateCalls); this call was not sent`;

@@ -27,8 +27,8 @@ export function requestHandlers(host: HostState): ReadonlyMap<string, Validating
     [Methods.initialize]: (params) => initialize(host, params),
     [Methods.shutdown]: () => host.shutdown(),
     [Methods.sessionOpen]: (params) => {
-      const session = host.sessions.open(params.sessionId, params.limits);
-      return { sessionId: session.id, limits: session.limits };
+      const session = host.sessions.open(params.sessionId, params.limits, params.persistent ?? false);
+      return { sessionId: session.id, limits: session.limits, persistent: session.persistent };
     },
     [Methods.sessionClose]: async (params) => {
       await host.sessions.close(params.sessionId);

@@ -31,7 +31,14 @@ export const BRIDGE_ORDER = [
 export interface BootstrapConfig {
   tools: ReadonlyArray<{ jsName: string; description: string }>;
   maxOutputBytes: number;
+  /** Past it a tool call is refused in the isolate, without crossing to the host. */
+  maxPendingToolCalls: number;
+  /** A cell of a persistent realm (compiled by realm/transform.ts). */
+  persistent: boolean;
 }
+
+/** Output holds at most maxOutputBytes / ITEM_OVERHEAD_BYTES items, so that empty items are not free. */
+export const ITEM_OVERHEAD_BYTES = 32;
 
 export const BOOTSTRAP_SOURCE = String.raw`"use strict";
 const hostOutput = $0, hostYield = $1, hostTool = $2, hostNotify = $3, hostStore = $4,
@@ -41,13 +48,17 @@ const hostOutput = $0, hostYield = $1, hostTool = $2, hostNotify = $3, hostStore
 const stringify = JSON.stringify, parse = JSON.parse, now = Date.now, apply = Reflect.apply;
 const freeze = Object.freeze, defineProperty = Object.defineProperty, getPrototypeOf = Object.getPrototypeOf;
 const isArray = Array.isArray, ObjectProto = Object.prototype, ErrorCtor = Error, StringCtor = String;
+const getOwnPropertyDescriptor = Object.getOwnPropertyDescriptor, hasOwn = Object.hasOwn;
+const mapClear = Map.prototype.clear, PromiseCtor = Promise, TypeErrorCtor = TypeError;
 const then = Promise.prototype.then, resolved = Promise.resolve();
+const AsyncFunction = getPrototypeOf(async function () {}).constructor;
 const MapCtor = Map, mapGet = Map.prototype.get, mapSet = Map.prototype.set, mapDelete = Map.prototype.delete;
 const mapSize = Object.getOwnPropertyDescriptor(Map.prototype, 'size').get;
 
 const FLUSH_BYTES = 65536;
 const IDLE_MS = 2;
 const MAX_TIMERS = ${MAX_PENDING_TIMERS};
+const ITEM_OVERHEAD = ${ITEM_OVERHEAD_BYTES};
 const BOOTSTRAP_FILENAME = ${JSON.stringify(BOOTSTRAP_FILENAME)};
 const DETAILS = ['auto', 'low', 'high', 'original'];
 // The raster types a client can render without running anything; the host re-checks every item
@@ -56,7 +67,21 @@ const RASTER_IMAGE = new RegExp('^data:image/(?:png|jpeg|gif|webp|avif|bmp);base
 // Thrown by exit() to unwind the cell; nothing else can produce this object.
 const EXIT = freeze(new ErrorCtor('exit() called'));
 
-const fail = (message) => new ErrorCtor(message);
+// Errors the helpers throw carry no helper frames (trimStack is hoisted).
+const fail = (message) => {
+  const error = new ErrorCtor(message);
+  const stack = error.stack;
+  if (typeof stack === 'string') error.stack = trimStack(stack);
+  return error;
+};
+// A helper as the cell sees it: its source does not show in toString() (a bound function prints as
+// native code), and its name stays the helper's.
+const bind = Function.prototype.bind;
+const hide = (fn, name) => {
+  const bound = apply(bind, fn, [undefined]);
+  defineProperty(bound, 'name', { value: name });
+  return bound;
+};
 // Null prototypes: isolated-vm must not read transfer options (reference, externalCopy...) that
 // the cell planted on Object.prototype, or a host object could cross as a Reference.
 const TOOL_CALL_OPTIONS = freeze({ __proto__: null, result: freeze({ __proto__: null, promise: true, copy: true }) });
@@ -107,14 +132,16 @@ function flush() {
   pendingBytes = 0;
   droppedBytes = 0;
   lastFlush = now();
-  hostOutput.applySync(undefined, [stringify(items), dropped]);
+  // Blocks while the host is not draining this cell's output (backpressure).
+  hostOutput.applySyncPromise(undefined, [stringify(items), dropped]);
 }
 function queuedFlush() {
   flushQueued = false;
   flush();
 }
 function emit(item, bytes) {
-  if (pendingBytes + bytes > maxOutputBytes) droppedBytes += bytes;
+  // Items are bounded by count too (maxOutputBytes / ITEM_OVERHEAD), or empty ones would be free.
+  if (pendingBytes + bytes > maxOutputBytes || pending.length * ITEM_OVERHEAD >= maxOutputBytes) droppedBytes += bytes;
   else {
     pending[pending.length] = item;
     pendingBytes += bytes;
@@ -189,21 +216,21 @@ const image = (value, detail) => {
   emit(d === undefined ? { type: 'image', imageUrl: url } : { type: 'image', imageUrl: url, detail: d }, url.length);
 };
 
-const logMethod = () => (...args) => {
+const logMethod = (name) => hide((...args) => {
   const t = joinArgs(args);
   emit({ type: 'text', text: t }, t.length);
-};
-const console = freeze({ log: logMethod(), info: logMethod(), debug: logMethod(), warn: logMethod(), error: logMethod() });
+}, name);
+const console = freeze({ log: logMethod('log'), info: logMethod('info'), debug: logMethod('debug'), warn: logMethod('warn'), error: logMethod('error') });
 
 const store = (key, value) => {
   const k = keyString(key, 'store');
   const json = stringify(value);
   if (typeof json !== 'string') throw fail('Unable to store ' + stringify(k) + '. Only plain serializable values can be stored.');
-  const refusal = hostStore.applySync(undefined, [k, json]);
+  const refusal = hostStore.applySyncPromise(undefined, [k, json]);
   if (refusal !== null) throw fail(refusal);
 };
 const load = (key) => {
-  const json = hostLoad.applySync(undefined, [keyString(key, 'load')]);
+  const json = hostLoad.applySyncPromise(undefined, [keyString(key, 'load')]);
   return json === undefined ? undefined : parse(json);
 };
 
@@ -211,7 +238,8 @@ const notify = (value) => {
   const t = toText(value);
   if (t.trim() === '') throw fail('notify expects non-empty text');
   flush();
-  hostNotify.applySync(undefined, [t]);
+  // Blocks while the cell has too many unanswered notifications.
+  hostNotify.applySyncPromise(undefined, [t]);
 };
 
 const yield_control = () => {
@@ -245,44 +273,97 @@ const clearTimeout = (id) => {
 };
 
 // ---- the cell's run ---------------------------------------------------------------------
-let settle = null;
-function settleWith(text) {
-  if (settle === null) return;
-  const resolve = settle;
-  settle = null;
-  try {
-    flush();
-  } catch (flushError) {
-    if (text === null) text = errorText(flushError);
-  }
-  resolve(text);
+// A persistent realm runs many cells, one at a time; each start() begins a generation. Work of an
+// earlier cell that outlives it (a tool call's answer, a late settle) must not touch the next one.
+let generation = 0;
+let failCurrent = () => {};
+function runOf(resolve) {
+  let settled = false;
+  const settleWith = (text) => {
+    if (settled) return;
+    settled = true;
+    try {
+      flush();
+    } catch (flushError) {
+      if (text === null) text = errorText(flushError);
+    }
+    // The cell is over now, not at the next start(): the next cell's compile also runs the
+    // isolate's pending tasks, and a late tool answer or timer of this cell must not reach it.
+    generation++;
+    apply(mapClear, timers, []);
+    resolve(text);
+  };
+  return { settleWith, failWith: (error) => settleWith(error === EXIT ? null : errorText(error)) };
 }
-const succeed = () => settleWith(null);
-const failWith = (error) => settleWith(error === EXIT ? null : errorText(error));
+
+// ---- persistent cells -------------------------------------------------------------------
+// What realm/transform.ts makes a persistent cell call: top-level declarations become configurable
+// globals, so a later cell can declare them again. Built-ins stay non-configurable.
+function declareOne(name) {
+  const existing = getOwnPropertyDescriptor(globalThis, name);
+  if (existing !== undefined && !existing.configurable) {
+    if (existing.writable) return;
+    throw new TypeErrorCtor('Cannot declare ' + name + ': it is a read-only global of the sandbox');
+  }
+  const value = existing !== undefined && hasOwn(existing, 'value') ? existing.value : undefined;
+  defineProperty(globalThis, name, { __proto__: null, value, writable: true, enumerable: true, configurable: true });
+}
+const persistHelper = freeze({
+  __proto__: null,
+  declare(...names) {
+    for (let i = 0; i < names.length; i++) declareOne(names[i]);
+  },
+  seal(...names) {
+    for (let i = 0; i < names.length; i++) {
+      defineProperty(globalThis, names[i], { __proto__: null, writable: false });
+    }
+  },
+  define(name, value) {
+    declareOne(name);
+    defineProperty(globalThis, name, { __proto__: null, value });
+  },
+});
 
 function defineGlobal(name, value) {
+  if (typeof value === 'function') value = hide(value, name);
   defineProperty(globalThis, name, { value, writable: false, enumerable: false, configurable: false });
 }
-function installTools(tools) {
+let currentTools = freeze({ __proto__: null }), currentToolList = freeze([]);
+// Tool calls of the current cell not yet answered; reset by each start().
+let pendingTools = 0;
+function installTools(tools, maxPendingToolCalls, toolGeneration) {
   const table = {};
   const list = [];
+  const refused = 'cell exceeded its limit of ' + maxPendingToolCalls + ' pending tool calls (maxPendingToolCalls); await some before calling more';
+  const settled = (outcome) => {
+    // The cell that called ended: its unawaited call ends with it and never settles.
+    if (toolGeneration !== generation) return new PromiseCtor(() => {});
+    pendingTools--;
+    if (outcome[0] !== true) throw fail(outcome[1]);
+    // Already a fresh copy: the host's result crossed by structured clone (copy: true).
+    return outcome[1];
+  };
   for (let i = 0; i < tools.length; i++) {
     const jsName = tools[i].jsName;
-    table[jsName] = (input) => {
+    const call = (input) => {
+      // A tool of an earlier cell of a persistent realm, kept in a variable: that cell has ended.
+      if (toolGeneration !== generation) return new PromiseCtor(() => {});
+      if (pendingTools >= maxPendingToolCalls) return apply(then, resolved, [() => { throw fail(refused); }]);
       const inputJson = input === undefined || typeof input === 'function' ? undefined : stringify(input);
       flush();
-      const call = hostTool.apply(undefined, [jsName, inputJson], TOOL_CALL_OPTIONS);
-      return apply(then, call, [(outcome) => {
-        if (outcome[0] !== true) throw fail(outcome[1]);
-        // Already a fresh copy: the host's result crossed by structured clone (copy: true).
-        return outcome[1];
-      }]);
+      pendingTools++;
+      return apply(then, hostTool.apply(undefined, [jsName, inputJson], TOOL_CALL_OPTIONS), [settled]);
     };
+    // Defined, not assigned: a tool named __proto__ is an own property, not the table's prototype.
+    defineProperty(table, jsName, { value: hide(call, jsName), writable: false, enumerable: true, configurable: false });
     list[i] = freeze({ name: jsName, description: tools[i].description });
   }
-  defineGlobal('tools', freeze(table));
-  defineGlobal('ALL_TOOLS', freeze(list));
+  currentTools = freeze(table);
+  currentToolList = freeze(list);
 }
+// Accessors, so each cell of a persistent realm sees its own tools; still read-only and fixed.
+defineProperty(globalThis, 'tools', { get: hide(() => currentTools, 'tools'), enumerable: false, configurable: false });
+defineProperty(globalThis, 'ALL_TOOLS', { get: hide(() => currentToolList, 'ALL_TOOLS'), enumerable: false, configurable: false });
 
 delete globalThis.console;
 delete globalThis.WebAssembly;
@@ -300,18 +381,48 @@ defineGlobal('setTimeout', setTimeout);
 defineGlobal('clearTimeout', clearTimeout);
 
 return {
-  // Runs the compiled cell body; resolves with null on success or the error text.
+  // Runs the compiled cell body; resolves with null on success or the error text. A persistent
+  // cell's body gets the declaration helper and its return value is shown as its result.
   start(body, configJson) {
     const config = parse(configJson);
+    generation++;
     maxOutputBytes = config.maxOutputBytes;
-    installTools(config.tools);
-    const done = new Promise((resolve) => { settle = resolve; });
+    pending = [];
+    pendingBytes = 0;
+    droppedBytes = 0;
+    pendingTools = 0;
+    apply(mapClear, timers, []);
+    installTools(config.tools, config.maxPendingToolCalls, generation);
+    let run;
+    const done = new PromiseCtor((resolve) => { run = runOf(resolve); });
+    failCurrent = run.failWith;
+    const succeed = (value) => {
+      if (config.persistent && value !== undefined) {
+        try {
+          text(value);
+        } catch (error) {
+          run.failWith(error);
+          return;
+        }
+      }
+      run.settleWith(null);
+    };
     try {
-      apply(then, body(), [succeed, failWith]);
+      apply(then, config.persistent ? body(persistHelper) : body(), [succeed, run.failWith]);
     } catch (error) {
-      failWith(error);
+      run.failWith(error);
     }
     return done;
+  },
+  // Parses the source as the body of a strict async function, as the Function constructor does
+  // (V8 refuses a body that closes the function early); returns null or the error text.
+  check(source) {
+    try {
+      new AsyncFunction('"use strict";\n' + source);
+      return null;
+    } catch (error) {
+      return StringCtor(error);
+    }
   },
   // Runs timer id's callback; a throw (other than exit's) fails the cell.
   fire(id) {
@@ -321,7 +432,7 @@ return {
     try {
       apply(callback, undefined, []);
     } catch (error) {
-      if (error !== EXIT) failWith(error);
+      if (error !== EXIT) failCurrent(error);
     }
   },
 };

@@ -3,20 +3,26 @@
  * The bridge functions given to the bootstrap close over a mutable slot, so an isolate can be
  * prepared (and pooled) before the cell it will serve is known.
  */
+import { writeSync } from 'node:fs';
 import ivm from 'isolated-vm';
 import type { Logger } from '../log.js';
 import { messageOf } from './errors.js';
+import { FATAL_PREFIX } from './messages.js';
 import { BOOTSTRAP_FILENAME, BOOTSTRAP_SOURCE, BRIDGE_ORDER } from './bootstrap.js';
 
-/** The host side of the bridge, bound to one cell. Names and order match BRIDGE_ORDER. */
+/**
+ * The host side of the bridge, bound to one cell. Names and order match BRIDGE_ORDER. The cell
+ * waits (applySyncPromise) for output, notify, store and load: that is how backpressure and
+ * answers from another process reach it without a busy loop.
+ */
 export interface CellBinding {
-  output(itemsJson: string, droppedBytes: number): void;
+  output(itemsJson: string, droppedBytes: number): Promise<void>;
   yieldControl(): void;
   /** Resolves `[true, result]` or `[false, message]`; never rejects (isolated-vm #314). */
   toolCall(jsName: string, inputJson: string | undefined): Promise<[true, unknown] | [false, string]>;
-  notify(text: string): void;
-  store(key: string, json: string): string | null;
-  load(key: string): string | undefined;
+  notify(text: string): Promise<void>;
+  store(key: string, json: string): Promise<string | null>;
+  load(key: string): Promise<string | undefined>;
   setTimer(id: number, delayMs: number): void;
   clearTimer(id: number): void;
   exit(): void;
@@ -32,6 +38,8 @@ export interface PreparedIsolate {
   readonly start: ivm.Reference<(body: unknown, configJson: string) => unknown>;
   /** Bootstrap `fire(timerId)`. */
   readonly fire: ivm.Reference<(id: number) => void>;
+  /** Bootstrap `check(source)`: null when the source parses as a function body, else the error text. */
+  readonly check: ivm.Reference<(source: string) => string | null>;
 }
 
 const ENDED = 'the cell has ended';
@@ -42,25 +50,29 @@ const ENDED = 'the cell has ended';
  */
 function bridge(slot: PreparedIsolate['slot'], logger: Logger): Array<(...args: unknown[]) => unknown> {
   const unbound: CellBinding = {
-    output() {},
+    output: async () => {},
     yieldControl() {},
     toolCall: async () => [false, ENDED],
-    notify() {},
-    store: () => ENDED,
-    load: () => undefined,
+    notify: async () => {},
+    store: async () => ENDED,
+    load: async () => undefined,
     setTimer() {},
     clearTimer() {},
     exit() {},
   };
   return BRIDGE_ORDER.map((name) => (...args: unknown[]) => {
     const binding = slot.binding ?? unbound;
-    try {
-      return Reflect.apply(binding[name], binding, args);
-    } catch (error) {
+    const hidden = (error: unknown) => {
       logger.error(`sandbox bridge ${name} failed: ${error instanceof Error ? error.stack : String(error)}`);
       const visible = new Error(messageOf(error));
       visible.stack = `Error: ${visible.message}`;
-      throw visible;
+      return visible;
+    };
+    try {
+      const result: unknown = Reflect.apply(binding[name], binding, args);
+      return result instanceof Promise ? result.catch((error: unknown) => Promise.reject(hidden(error))) : result;
+    } catch (error) {
+      throw hidden(error);
     }
   });
 }
@@ -69,9 +81,10 @@ export async function prepareIsolate(heapLimitMb: number, logger: Logger): Promi
   const isolate = new ivm.Isolate({
     memoryLimit: heapLimitMb,
     onCatastrophicError(message) {
-      // V8 state is unknown after this; the client restarts a host that aborts.
-      logger.error(`isolated-vm catastrophic error, aborting: ${message}`);
-      process.abort();
+      // V8 state is unknown after this: the process must end now, without running more JavaScript.
+      // In a sandbox process the supervisor reads this line as the cause and ends only its cells.
+      writeSync(2, `${FATAL_PREFIX}${message}\n`);
+      process.kill(process.pid, 'SIGKILL');
     },
   });
   try {
@@ -84,8 +97,9 @@ export async function prepareIsolate(heapLimitMb: number, logger: Logger): Promi
     });
     const start = await api.get('start', { reference: true });
     const fire = await api.get('fire', { reference: true });
+    const check = await api.get('check', { reference: true });
     api.release();
-    return { isolate, context, heapLimitMb, slot, start, fire };
+    return { isolate, context, heapLimitMb, slot, start, fire, check };
   } catch (error) {
     isolate.dispose();
     throw error;

@@ -2,9 +2,11 @@
 import type { Logger } from '../log.js';
 import type { CellEvents, CellProgram, CellRun, Sandbox } from './api.js';
 import { endedRun, startCellRun } from './cellRun.js';
+import { compileCell } from './compile.js';
 import { createCpuWatch } from './cpuWatch.js';
 import { createIsolatePool } from './pool.js';
-import { stripTypes } from './typescript.js';
+import { createRealm } from './realm/realm.js';
+import { stripTypesBounded } from './typescript.js';
 
 export interface SandboxOptions {
   logger: Logger;
@@ -30,16 +32,19 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     async start(program: CellProgram, events: CellEvents): Promise<CellRun> {
       let source = program.source;
       if (program.language === 'typescript') {
-        const stripped = await stripTypes(source, program.filename);
+        const stripped = await stripTypesBounded(source, program.filename, program.limits.cpuTimeLimitMs);
         if (!stripped.ok) return endedRun({ kind: 'completed', error: stripped.error });
         source = stripped.code;
       }
       const prepared = await pool.take(program.limits.heapLimitMb);
       try {
-        return await startCellRun(prepared, program, source, events, { cpuWatch, logger });
+        return await startCellRun(prepared, program, () => compileCell(prepared, source, program.filename), events, { cpuWatch, logger }, false);
       } finally {
         pool.refillSoon();
       }
+    },
+    openRealm(heapLimitMb: number) {
+      return createRealm(heapLimitMb, { pool, cpuWatch, logger });
     },
     dispose() {
       pool.dispose();

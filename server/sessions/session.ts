@@ -19,12 +19,17 @@ import { buildToolSet } from '../cells/toolSet.js';
 import type { DelegateChannel } from '../delegate/delegateChannel.js';
 import { hostError } from '../errors.js';
 import type { AdmissionCounter } from './admissionCounter.js';
+import type { MemoryBudget } from './memoryBudget.js';
+import type { Sandbox } from '../sandbox/api.js';
+import { PersistentRealm, type PersistentRealmEnv } from './persistentRealm.js';
 import { SessionStore } from './sessionStore.js';
 
 /** What every session of a connection shares. */
-export interface SessionEnv extends Omit<CellHost, 'commitStore' | 'releaseActiveCell'> {
+export interface SessionEnv extends Omit<CellHost, 'commitStore' | 'releaseActiveCell' | 'sandbox'>, PersistentRealmEnv {
+  readonly sandbox: Sandbox;
   readonly delegates: DelegateChannel;
   readonly activeCells: AdmissionCounter;
+  readonly memory: MemoryBudget;
 }
 
 export class Session {
@@ -33,28 +38,34 @@ export class Session {
   private nextCellNumber = 1;
   private unclosed = 0;
   private allClosed: (() => void) | undefined;
+  /** Only for a persistent session: the realm its cells share. */
+  private readonly realm: PersistentRealm | null;
 
   constructor(
     readonly id: string,
     readonly limits: EffectiveSessionLimits,
     private readonly env: SessionEnv,
+    readonly persistent: boolean,
   ) {
-    this.store = new SessionStore(limits.maxStoredBytes);
+    this.store = new SessionStore(limits.maxStoredBytes, env.memory);
+    this.realm = persistent ? new PersistentRealm(id, env.sandbox.openRealm(limits.heapLimitMb), env) : null;
   }
 
   execute(params: CellExecuteParams, token: CancellationToken, receivedAt: number): Promise<CellResponse> {
     const tools = buildToolSet(params.tools);
+    this.realm?.admit();
     if (!this.env.activeCells.tryAcquire()) throw hostError.overloaded('maxActiveCells', this.env.activeCells.limit);
     const cellId = String(this.nextCellNumber++);
     const identity = { sessionId: this.id, cellId, toolCallId: params.toolCallId ?? null };
-    const delegates = new CellDelegates(identity, tools, this.env.delegates, this.limits.maxPendingToolCalls, this.env.logger);
+    const delegates = new CellDelegates(identity, tools, this.env.delegates, this.limits.maxPendingToolCalls, this.env.logger, this.env.memory);
     const host: CellHost = {
       ...this.env,
+      sandbox: this.realm?.starterFor(cellId, () => cell.live) ?? this.env.sandbox,
       commitStore: (view) => this.store.commit(view),
       releaseActiveCell: () => this.env.activeCells.release(),
     };
     this.unclosed++;
-    const cell = new Cell({
+    const cell: Cell = new Cell({
       identity,
       limits: this.limits,
       storeView: this.store.snapshot(),
@@ -65,6 +76,7 @@ export class Session {
     });
     this.cells.set(cellId, cell);
     const program = {
+      sessionId: this.id,
       source: params.source,
       language: params.language ?? 'javascript',
       filename: `cell-${cellId}.js`,
@@ -74,6 +86,7 @@ export class Session {
         cpuTimeLimitMs: this.limits.cpuTimeLimitMs,
         wallTimeLimitMs: this.limits.wallTimeLimitMs,
         maxOutputBytes: this.limits.maxOutputBytes,
+        maxPendingToolCalls: this.limits.maxPendingToolCalls,
       },
     };
     return cell.execute(program, params.yieldTimeMs, params.maxOutputTokens, token, receivedAt);
@@ -104,6 +117,8 @@ export class Session {
     await Promise.all([...this.cells.values()].filter((cell) => cell.live).map((cell) => cell.terminate(now)));
     if (this.unclosed > 0) await new Promise<void>((resolve) => (this.allClosed = resolve));
     this.cells.clear();
+    this.realm?.dispose();
+    this.store.dispose();
   }
 
   private cellClosed(): void {

@@ -22,11 +22,11 @@ export class SessionRegistry {
     private readonly maxSessions: number,
   ) {}
 
-  open(sessionId: string | undefined, limits: SessionLimits | undefined): Session {
+  open(sessionId: string | undefined, limits: SessionLimits | undefined, persistent: boolean): Session {
     const id = sessionId ?? this.assignId();
     if (this.entries.has(id) || this.remembered.has(id)) throw hostError.sessionExists(id);
     if (this.entries.size >= this.maxSessions) throw hostError.overloaded('maxSessions', this.maxSessions);
-    const session = new Session(id, effectiveSessionLimits(this.defaults, limits), this.env);
+    const session = new Session(id, effectiveSessionLimits(this.defaults, limits), this.env, persistent);
     this.entries.set(id, { state: 'open', session });
     this.remember(id);
     return session;

@@ -21,6 +21,8 @@ export interface CliRun {
   child: ChildProcessWithoutNullStreams;
   /** Resolves once stdout has contained `text`. */
   printed(text: string): Promise<void>;
+  /** Resolves once stderr has contained `text`. */
+  errPrinted(text: string): Promise<void>;
   result: Promise<CliResult>;
 }
 
@@ -35,13 +37,19 @@ export function startCli(args: readonly string[], options: { cwd?: string } = {}
     stdout += chunk;
     for (const watcher of watchers.filter((w) => stdout.includes(w.text))) watcher.resolve();
   });
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const errWatchers: { text: string; resolve: () => void }[] = [];
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk;
+    for (const watcher of errWatchers.filter((w) => stderr.includes(w.text))) watcher.resolve();
+  });
   const result = new Promise<CliResult>((resolve) => child.once('close', (code, signal) => resolve({ code, signal, stdout, stderr })));
   return {
     child,
     result,
     printed: (text) =>
       stdout.includes(text) ? Promise.resolve() : new Promise<void>((resolve) => watchers.push({ text, resolve })),
+    errPrinted: (text) =>
+      stderr.includes(text) ? Promise.resolve() : new Promise<void>((resolve) => errWatchers.push({ text, resolve })),
   };
 }
 

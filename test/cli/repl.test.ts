@@ -36,11 +36,42 @@ describe('codemode repl with piped input', function () {
     expect(lines(result.stderr)).to.deep.equal([
       '[cell 3 yielded; .wait 3 to continue]',
       '[cell 4 yielded; .wait 4 to continue]',
+      '[session reset (terminated) in cell 4: variables were lost; the store is kept]',
       'terminated',
       'failed: TypeError: bad entry',
       'failed: SyntaxError: missing ) after argument list [cell-7.js:1:6]',
       'missing: cell 99 not found',
       'unknown command .frob (.help lists them)',
+    ]);
+    expect(result.code).to.equal(0);
+  });
+
+  it('keeps variables between entries, prints the last value, and .reset starts a fresh realm', async () => {
+    const entries = [
+      'const x = 20',
+      'function add(a, b) {',
+      '  return a + b',
+      '}',
+      'add(x, 22)',
+      '1 + 1',
+      'let x = x + 1; x',
+      'yield_control(); await new Promise(() => {})',
+      'text("refused")',
+      '.terminate 6',
+      'typeof add',
+      'const y = 1',
+      '.reset',
+      'typeof y',
+      '.exit',
+    ];
+    const result = await runCli(['repl'], { input: `${entries.join('\n')}\n` });
+    expect(lines(result.stdout)).to.deep.equal(['> > > 42', '> 2', '> 21', '> > > > undefined', '> > > undefined', '> ']);
+    expect(lines(result.stderr)).to.deep.equal([
+      '[cell 6 yielded; .wait 6 to continue]',
+      '[cell 6 is still running: .wait 6 or .terminate 6 first]',
+      '[session reset (terminated) in cell 6: variables were lost; the store is kept]',
+      'terminated',
+      '[fresh realm: variables and the store were cleared]',
     ]);
     expect(result.code).to.equal(0);
   });

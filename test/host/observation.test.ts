@@ -44,7 +44,7 @@ describe('cells: observation rules (docs/protocol.md, "Observing cells")', funct
       expect(texts(first)).to.deep.equal(['x']);
       expect(await host.call('cell/yield', { sessionId: 's', cellId: '1' })).to.deep.equal({ yielded: false });
       expect(await host.call('cell/yield', { sessionId: 's', cellId: '99' })).to.deep.equal({ yielded: false });
-    }));
+    }, [], { cellOutput: true }));
 
   it('rule 1: a second wait fails with -32020 and does not displace the first', () =>
     withHost(async (host) => {

@@ -7,7 +7,11 @@ describe('sessions', function () {
   it('opens a client-chosen id with every effective limit filled in', () =>
     withHost(async (host) => {
       const result = await host.call('session/open', { sessionId: 'a.B:c-1_2', limits: { heapLimitMb: 64, wallTimeLimitMs: 5000 } });
-      expect(result).to.deep.equal({ sessionId: 'a.B:c-1_2', limits: { ...SPEC_SESSION_DEFAULTS, heapLimitMb: 64, wallTimeLimitMs: 5000 } });
+      expect(result).to.deep.equal({
+        sessionId: 'a.B:c-1_2',
+        limits: { ...SPEC_SESSION_DEFAULTS, heapLimitMb: 64, wallTimeLimitMs: 5000 },
+        persistent: false,
+      });
     }));
 
   it('assigns session-1, session-2, ... skipping ids already used', () =>

@@ -11,7 +11,7 @@ describe('sandbox: cpu watch', () => {
     const watch = createCpuWatch(5);
     const isolate = fakeIsolate(7_000_000_000n);
     let fired = 0;
-    const unwatch = watch.watch(isolate as unknown as ivm.Isolate, 100, () => fired++);
+    const entry = watch.watch(isolate as unknown as ivm.Isolate, 100, () => fired++);
     isolate.cpuTime += 99_000_000n;
     await sleep(20);
     expect(fired).to.equal(0);
@@ -20,7 +20,7 @@ describe('sandbox: cpu watch', () => {
     isolate.cpuTime += 500_000_000n;
     await sleep(20);
     expect(fired).to.equal(1);
-    unwatch();
+    entry.unwatch();
   });
 
   it('stops watching an unwatched or disposed isolate', async () => {
@@ -28,11 +28,25 @@ describe('sandbox: cpu watch', () => {
     const a = fakeIsolate(0n);
     const b = fakeIsolate(0n);
     let fired = 0;
-    watch.watch(a as unknown as ivm.Isolate, 10, () => fired++)();
+    watch.watch(a as unknown as ivm.Isolate, 10, () => fired++).unwatch();
     watch.watch(b as unknown as ivm.Isolate, 10, () => fired++);
     b.isDisposed = true;
     a.cpuTime = b.cpuTime = 1_000_000_000n;
     await sleep(20);
     expect(fired).to.equal(0);
+  });
+
+  it('counts work charged to the cell outside its isolate', async () => {
+    const watch = createCpuWatch(5);
+    const isolate = fakeIsolate(0n);
+    let fired = 0;
+    const entry = watch.watch(isolate as unknown as ivm.Isolate, 100, () => fired++);
+    isolate.cpuTime += 60_000_000n;
+    entry.charge(30);
+    await sleep(20);
+    expect(fired).to.equal(0);
+    entry.charge(11);
+    await sleep(20);
+    expect(fired).to.equal(1);
   });
 });

@@ -55,6 +55,7 @@ export type ProgramOptions = Partial<Omit<CellProgram, 'source' | 'limits'>> & {
 
 export function program(source: string, options: ProgramOptions = {}): CellProgram {
   return {
+    sessionId: options.sessionId ?? 's',
     source,
     language: options.language ?? 'javascript',
     filename: options.filename ?? 'cell-1.js',
@@ -64,6 +65,7 @@ export function program(source: string, options: ProgramOptions = {}): CellProgr
       cpuTimeLimitMs: 10_000,
       wallTimeLimitMs: null,
       maxOutputBytes: 16 * 1024 * 1024,
+      maxPendingToolCalls: 1_000_000,
       ...options.limits,
     },
   };

@@ -18,5 +18,8 @@ export const SPEC_HOST_LIMITS = {
   maxSessions: 256,
   maxActiveCells: 128,
   maxPendingDelegateCalls: 1024,
+  maxSandboxProcesses: 4,
+  sandboxIdleExitMs: 60000,
+  maxHostMemoryBytes: 1073741824,
   sessionDefaults: SPEC_SESSION_DEFAULTS,
 };

@@ -9,7 +9,8 @@ import { Cell } from '../../server/cells/cell.js';
 import { CellDelegates } from '../../server/cells/cellDelegates.js';
 import { DelegateChannel } from '../../server/delegate/delegateChannel.js';
 import { silentLogger } from '../../server/log.js';
-import type { CellEvents, CellExit, CellRun, Sandbox } from '../../server/sandbox/api.js';
+import type { CellEvents, CellExit, CellRun, CellStarter } from '../../server/sandbox/api.js';
+import { MemoryBudget } from '../../server/sessions/memoryBudget.js';
 import { SessionStore } from '../../server/sessions/sessionStore.js';
 import { DEFAULT_SESSION_LIMITS } from '../../schemas/index.js';
 
@@ -31,12 +32,11 @@ class StubRun implements CellRun {
 function harness() {
   const run = new StubRun();
   let events: CellEvents | undefined;
-  const sandbox: Sandbox = {
+  const sandbox: CellStarter = {
     start: async (_program, cellEvents) => {
       events = cellEvents;
       return run;
     },
-    dispose: () => {},
   };
   const closed: CellClosedParams[] = [];
   const identity = { sessionId: 's', cellId: '1', toolCallId: null };
@@ -44,8 +44,8 @@ function harness() {
   const cell = new Cell({
     identity,
     limits: { ...DEFAULT_SESSION_LIMITS },
-    storeView: new SessionStore(1000).snapshot(),
-    delegates: new CellDelegates(identity, new Map(), channel, 10, silentLogger),
+    storeView: new SessionStore(1000, new MemoryBudget(1 << 20)).snapshot(),
+    delegates: new CellDelegates(identity, new Map(), channel, 10, silentLogger, new MemoryBudget(1 << 20)),
     host: {
       sandbox,
       logger: silentLogger,
@@ -53,18 +53,19 @@ function harness() {
       streamOutput: () => {},
       cellClosed: (params) => closed.push(params),
       afterResponses: (action) => setImmediate(action),
-      commitStore: () => {},
+      commitStore: () => null,
       releaseActiveCell: () => {},
     },
     onCollected: () => {},
     onClosed: () => {},
   });
   const program = {
+    sessionId: 's',
     source: '',
     language: 'javascript' as const,
     filename: 'cell-1.js',
     tools: [],
-    limits: { heapLimitMb: 8, cpuTimeLimitMs: 1000, wallTimeLimitMs: null, maxOutputBytes: 1000 },
+    limits: { heapLimitMb: 8, cpuTimeLimitMs: 1000, wallTimeLimitMs: null, maxOutputBytes: 1000, maxPendingToolCalls: 256 },
   };
   return { cell, run, closed, program, events: () => events as CellEvents };
 }
@@ -76,7 +77,7 @@ describe('Cell state machine', () => {
     const { cell, run, closed, program, events } = harness();
     const first = await cell.execute(program, 0, undefined, new CancellationTokenSource().token, performance.now());
     expect(first.status).to.equal('yielded');
-    events().output([{ type: 'text', text: 'late' }], 0);
+    events().output([{ type: 'text', text: 'late' }], 0, 0);
     const observing = cell.wait(60_000, undefined, new CancellationTokenSource().token, performance.now());
     const a = cell.terminate(performance.now());
     const b = cell.terminate(performance.now());

@@ -3,16 +3,20 @@
 export type DotCommand =
   | { kind: 'help' }
   | { kind: 'exit' }
+  | { kind: 'reset' }
   | { kind: 'wait'; cellId: string }
   | { kind: 'terminate'; cellId: string }
   | { kind: 'invalid'; message: string };
 
 export const DOT_HELP = `.wait <cell>       wait for a yielded cell to produce more output or end
 .terminate <cell>  terminate a cell
+.reset             start a fresh realm (a new session: variables and the store are cleared)
 .help              print this help
 .exit              leave (so does Ctrl-D, or Ctrl-C twice at an empty prompt)
 An entry continues over several lines while it is unfinished; a blank line submits it as it is.
-Ctrl-C terminates the running cell, or clears the line.`;
+Variables persist between entries; the value of an entry's last expression is printed.
+Ctrl-C terminates the running cell, or clears the line; at an empty prompt it offers to stop a
+cell still running in the background.`;
 
 /** The command a line names, or undefined when the line is JavaScript. */
 export function parseDotCommand(line: string): DotCommand | undefined {
@@ -23,6 +27,7 @@ export function parseDotCommand(line: string): DotCommand | undefined {
   switch (name) {
     case 'help':
     case 'exit':
+    case 'reset':
       return args.length === 0 ? { kind: name } : { kind: 'invalid', message: `.${name} takes no argument` };
     case 'wait':
     case 'terminate': {

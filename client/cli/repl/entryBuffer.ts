@@ -2,7 +2,8 @@
 import { needsMoreInput } from './completeness.js';
 
 export type LineResult =
-  | { kind: 'entry'; source: string }
+  /** `lines`: the entry's non-blank lines as typed. */
+  | { kind: 'entry'; source: string; lines: string[] }
   /** The entry is unfinished; the next line continues it. */
   | { kind: 'more' }
   /** A blank line with no entry begun: nothing to run. */
@@ -23,8 +24,9 @@ export class EntryBuffer {
     if (!blank) this.lines.push(line);
     const source = this.lines.join('\n');
     if (!blank && needsMoreInput(source)) return { kind: 'more' };
+    const lines = this.lines;
     this.lines = [];
-    return { kind: 'entry', source };
+    return { kind: 'entry', source, lines };
   }
 
   clear(): void {

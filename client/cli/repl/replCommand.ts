@@ -8,13 +8,15 @@ import { OutputPrinter } from '../outputPrinter.js';
 import { loadCellTools } from '../cellTools.js';
 import { UsageError } from '../usageError.js';
 import { DOT_HELP } from './dotCommand.js';
-import { HISTORY_SIZE, HistoryFile } from './history.js';
+import { HISTORY_SIZE, HistoryFile, joinHistoryEntry } from './history.js';
 import { PromptOutput } from './promptOutput.js';
 import { Repl } from './repl.js';
 
 export const REPL_HELP = `Usage: codemode repl [--tools <module>] [--mcp-config <file>]
 
-An interactive prompt: each entry is a cell of one session, its output printed as it streams.
+An interactive prompt: each entry is a cell of one persistent session, its output printed as it
+streams; variables persist between entries and the value of the last expression is printed.
+Tab completes global names.
 A cell that yields goes on in the background: [cell N yielded; .wait N to continue].
 Off a terminal (piped input) entries are read line by line the same way, after a plain "> ".
 
@@ -39,6 +41,10 @@ export async function replCommand(argv: readonly string[], context: CliContext):
     input: io.stdin,
     output: terminal ? io.stdout : undefined,
     terminal,
+    completer: (line: string, callback: (error: null, result: [string[], string]) => void) => {
+      // Only called on Tab, once the REPL below exists.
+      void repl.globalNames.complete(line).then((result) => callback(null, result));
+    },
     history: history?.load() ?? [],
     historySize: HISTORY_SIZE,
     removeHistoryDuplicates: true,
@@ -46,8 +52,16 @@ export async function replCommand(argv: readonly string[], context: CliContext):
   if (history !== undefined) rl.on('history', (lines) => history.save(lines));
   const output = new PromptOutput(rl, io, terminal);
   const printer = new OutputPrinter((line) => output.out(line));
+  // readline records each line it reads; a multi-line entry becomes one entry, for Up to bring back whole.
+  const rememberEntry = (lines: readonly string[]) => {
+    const recorded = (rl as unknown as { history?: unknown }).history;
+    if (!terminal || !Array.isArray(recorded)) return;
+    joinHistoryEntry(recorded as string[], lines);
+    history?.save(recorded as string[]);
+  };
   const repl = new Repl({
-    connect: (onCellClosed) => new CodeModeClient({ delegate: cliDelegate(tools, printer, output, onCellClosed) }),
+    connect: (onCellClosed, quiet) => new CodeModeClient({ delegate: cliDelegate(tools, printer, output, onCellClosed, quiet) }),
+    rememberEntry,
     rl,
     output,
     printer,

@@ -1,0 +1,225 @@
+/**
+ * The host's handle on one sandbox process: starts it, carries its runs' messages, answers their
+ * calls through each run's CellEvents, and when the process dies ends every run in it with the
+ * cause (`lost`). It owns the child: `dispose` or the child's exit are the only ways it ends.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import type { Logger } from '../log.js';
+import type { CellEvents, CellExit, CellProgram, CellRun } from './api.js';
+import { messageOf } from './errors.js';
+import {
+  FATAL_PREFIX,
+  meteredBytes,
+  Outbox,
+  type CallRequest,
+  type CallResult,
+  type FromSandbox,
+  type RealmId,
+  type RunId,
+  type ToSandbox,
+} from './messages.js';
+
+const ENTRY = fileURLToPath(new URL('./processMain.js', import.meta.url));
+const PACKAGE_ROOT = fileURLToPath(new URL('../../..', import.meta.url));
+/** The node_modules holding isolated-vm (and, installed beside it, sucrase), wherever npm put it. */
+const MODULES = dirname(dirname(createRequire(import.meta.url).resolve('isolated-vm/package.json')));
+
+export interface SandboxProcessOptions {
+  logger: Logger;
+  logLevel: string;
+  /** Resolves once the host's output is draining: a run's output is credited back only then. */
+  whenOutputDrains: () => Promise<void>;
+  /** Called once, when the process has exited, with the cause in words. */
+  onExit: (cause: string) => void;
+}
+
+interface HostRun {
+  events: CellEvents;
+  started: () => void;
+  finish: (exit: CellExit) => void;
+}
+
+type ProcessState = { kind: 'running' } | { kind: 'exited'; cause: string };
+
+/**
+ * Node's permission model for the sandbox process: it may read its own package (to load the
+ * engine, isolated-vm's addon and sucrase), load addons and start worker threads (they strip large
+ * TypeScript sources); it may not write files, start processes, or use inspector or WASI. It does
+ * not limit memory, CPU or signals: isolate limits and the supervisor do that.
+ */
+const PERMISSIONS = [
+  '--permission',
+  '--allow-addons',
+  // Large TypeScript sources are stripped in a worker thread (typescript.ts).
+  '--allow-worker',
+  `--allow-fs-read=${PACKAGE_ROOT}`,
+  `--allow-fs-read=${MODULES}`,
+  // isolated-vm's loader (node-gyp-build) asks whether it runs on Alpine.
+  '--allow-fs-read=/etc/alpine-release',
+  // Node warns that addons can bypass the model; that is known and said above.
+  '--disable-warning=SecurityWarning',
+];
+
+export class SandboxProcess {
+  readonly child: ChildProcess;
+  private state: ProcessState = { kind: 'running' };
+  private readonly runs = new Map<RunId, HostRun>();
+  private readonly outbox: Outbox<ToSandbox>;
+  private fatal: string | null = null;
+  private nextRun = 1;
+  private nextRealm = 1;
+  private readonly realms = new Set<RealmId>();
+
+  constructor(private readonly options: SandboxProcessOptions) {
+    this.child = fork(ENTRY, [options.logLevel], {
+      execArgv: ['--no-node-snapshot', ...PERMISSIONS],
+      serialization: 'advanced',
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    });
+    this.outbox = new Outbox((batch) => {
+      if (this.child.connected) this.child.send(batch, (error) => error && this.options.logger.debug(`sandbox send failed: ${error.message}`));
+    });
+    this.child.on('message', (batch: FromSandbox[]) => {
+      for (const message of batch) this.handle(message);
+    });
+    this.child.on('error', (error) => options.logger.error(`sandbox process ${this.child.pid}: ${error.message}`));
+    // 'close', not 'exit': the FATAL_PREFIX line on stderr has been read by then.
+    this.child.once('close', (code, signal) => this.exited(code, signal));
+    createInterface({ input: this.child.stderr! }).on('line', (line) => {
+      if (line.startsWith(FATAL_PREFIX)) this.fatal = line.slice(FATAL_PREFIX.length);
+      else process.stderr.write(`${line}\n`);
+    });
+  }
+
+  get alive(): boolean {
+    return this.state.kind === 'running';
+  }
+
+  /** Cells running in this process now. */
+  get load(): number {
+    return this.runs.size;
+  }
+
+  /** Realms open in this process: it holds sessions' variables, so it is not retired while any is. */
+  get realmCount(): number {
+    return this.realms.size;
+  }
+
+  /** Opens a persistent session's realm in this process. */
+  openRealm(heapLimitMb: number): RealmId {
+    const realm = this.nextRealm++;
+    this.realms.add(realm);
+    if (this.state.kind === 'running') this.outbox.post({ t: 'openRealm', realm, heapLimitMb });
+    return realm;
+  }
+
+  disposeRealm(realm: RealmId): void {
+    if (this.realms.delete(realm) && this.state.kind === 'running') this.outbox.post({ t: 'disposeRealm', realm });
+  }
+
+  /** Starts a cell in a fresh isolate, or in `realm` (opened here, with no cell running). */
+  start(program: CellProgram, events: CellEvents, realm: RealmId | null = null): Promise<CellRun> {
+    if (this.state.kind === 'exited') return Promise.resolve(lostRun(this.state.cause));
+    const id = this.nextRun++;
+    let started!: () => void;
+    let finish!: (exit: CellExit) => void;
+    const running = new Promise<void>((resolve) => (started = resolve));
+    const done = new Promise<CellExit>((resolve) => (finish = resolve));
+    this.runs.set(id, { events, started, finish });
+    this.outbox.post({ t: 'start', run: id, program, realm });
+    const run: CellRun = {
+      done,
+      terminate: () => {
+        if (this.runs.has(id)) this.outbox.post({ t: 'terminate', run: id });
+      },
+    };
+    return Promise.race([running, done]).then(() => run);
+  }
+
+  /** Ends the process; its runs end as lost (there should be none: the host disposes after teardown). */
+  dispose(): void {
+    if (this.state.kind === 'running') this.child.kill('SIGKILL');
+  }
+
+  private handle(message: FromSandbox): void {
+    if (message.t === 'ready') return;
+    const run = this.runs.get(message.run);
+    if (run === undefined) return;
+    switch (message.t) {
+      case 'started':
+        run.started();
+        return;
+      case 'done':
+        this.runs.delete(message.run);
+        run.finish(message.exit);
+        return;
+      case 'output':
+        run.events.output(message.items, message.droppedBytes, message.bytes);
+        this.creditOnceDrained(message);
+        return;
+      case 'yield':
+        run.events.yieldControl();
+        return;
+      case 'call':
+        void this.answer(run.events, message).then((value) => this.post({ t: 'reply', run: message.run, call: message.call, value }));
+        this.creditOnceDrained(message);
+        return;
+    }
+  }
+
+  /** What the run sent has been handed to the output (a cell/output, a delegate request): credit it back once that drains. */
+  private creditOnceDrained(message: FromSandbox & { run: RunId }): void {
+    const bytes = meteredBytes(message);
+    if (bytes > 0) void this.options.whenOutputDrains().then(() => this.post({ t: 'credit', run: message.run, bytes }));
+  }
+
+  private post(message: ToSandbox & { run: RunId }): void {
+    if (this.state.kind === 'running' && this.runs.has(message.run)) this.outbox.post(message);
+  }
+
+  private async answer(events: CellEvents, request: CallRequest): Promise<CallResult> {
+    try {
+      switch (request.kind) {
+        case 'toolCall':
+          return await events.toolCall(request.args.jsName, request.args.inputJson);
+        case 'notify':
+          await events.notify(request.args.text);
+          return null;
+        case 'store':
+          return await events.store(request.args.key, request.args.json);
+        case 'load':
+          return await events.load(request.args.key);
+      }
+    } catch (error) {
+      this.options.logger.error(`sandbox call ${request.kind} failed: ${error instanceof Error ? error.stack : String(error)}`);
+      const message = messageOf(error);
+      return request.kind === 'toolCall' ? { ok: false, message } : request.kind === 'store' ? message : request.kind === 'load' ? undefined : null;
+    }
+  }
+
+  private exited(code: number | null, signal: NodeJS.Signals | null): void {
+    const cause = describeExit(code, signal, this.fatal);
+    this.state = { kind: 'exited', cause };
+    for (const run of this.runs.values()) {
+      run.started();
+      run.finish({ kind: 'lost', error: `sandbox process exited: ${cause}` });
+    }
+    this.runs.clear();
+    this.realms.clear();
+    this.options.onExit(cause);
+  }
+}
+
+function describeExit(code: number | null, signal: NodeJS.Signals | null, fatal: string | null): string {
+  if (fatal !== null) return /out.of.memory/i.test(fatal) ? `out of memory (${fatal})` : `V8 fatal error (${fatal})`;
+  if (signal !== null) return `killed by ${signal}`;
+  return `exit status ${code}`;
+}
+
+function lostRun(cause: string): CellRun {
+  return { done: Promise.resolve({ kind: 'lost', error: `sandbox process exited: ${cause}` }), terminate() {} };
+}
