@@ -11,9 +11,10 @@
  */
 import type ivm from 'isolated-vm';
 import { isolateErrorText } from './errors.js';
+import type { CellBody } from './bridge.js';
 import type { PreparedIsolate } from './prepared.js';
 
-export type Compiled = { ok: true; body: ivm.Reference<unknown> } | { ok: false; error: string };
+export type Compiled = { ok: true; body: ivm.Reference<CellBody> } | { ok: false; error: string };
 
 // On its own line so that lineOffset -1 makes the user's lines and columns match the stack.
 const PREFIX = '(async function () { "use strict";\n';
@@ -70,7 +71,7 @@ export async function compileWrapped(context: ivm.Context, script: string, filen
   // One crossing to the isolate thread for compile and run: running the checked script only
   // creates the function.
   try {
-    const body = (await context.eval(script, { filename, lineOffset: -1, reference: true })) as ivm.Reference<unknown>;
+    const body = (await context.eval(script, { filename, lineOffset: -1, reference: true })) as ivm.Reference<CellBody>;
     return { ok: true, body };
   } catch (error) {
     return { ok: false, error: isolateErrorText(error) };
