@@ -12,6 +12,7 @@
 import type ivm from 'isolated-vm';
 import { isolateErrorText } from './errors.js';
 import type { CellBody } from './bridge.js';
+import { rejectDynamicImports } from './dynamicImport.js';
 import type { PreparedIsolate } from './prepared.js';
 
 export type Compiled = { ok: true; body: ivm.Reference<CellBody> } | { ok: false; error: string };
@@ -24,10 +25,11 @@ const SUFFIX = '\n})';
 /** Compiles `source` in the prepared isolate and returns a Reference to the cell's (not yet called) async function. */
 export async function compileCell(prepared: PreparedIsolate, source: string, filename: string): Promise<Compiled> {
   const { isolate, context } = prepared;
-  const bodyError = await bodyErrorOf(prepared, source, filename);
+  const body = rejectDynamicImports(source);
+  const bodyError = await bodyErrorOf(prepared, body, filename);
   let script: ivm.Script;
   try {
-    script = await isolate.compileScript(PREFIX + source + SUFFIX, { filename, lineOffset: -1 });
+    script = await isolate.compileScript(PREFIX + body + SUFFIX, { filename, lineOffset: -1 });
   } catch (error) {
     return { ok: false, error: await explainSyntaxError(isolate, source, filename, error) };
   }
@@ -35,8 +37,7 @@ export async function compileCell(prepared: PreparedIsolate, source: string, fil
     script.release();
     return { ok: false, error: bodyError };
   }
-  const body = await script.run(context, { reference: true, release: true });
-  return { ok: true, body };
+  return { ok: true, body: await script.run(context, { reference: true, release: true }) };
 }
 
 /**
