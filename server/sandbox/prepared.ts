@@ -27,6 +27,8 @@ const ENDED = 'the cell has ended';
 /**
  * Bridge functions that forward to whatever cell the slot holds, and do nothing once it is empty.
  * A host-side throw reaches the cell as a plain Error with its message only: host stacks stay here.
+ * In the order of HOST_BRIDGE_NAMES: evalClosure passes them as `$0..$n`, which BOOTSTRAP_SOURCE
+ * gathers by the same list.
  */
 function bridge(slot: PreparedIsolate['slot'], logger: Logger): Array<(...args: unknown[]) => unknown> {
   const unbound: HostBridge = {
