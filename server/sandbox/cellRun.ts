@@ -5,12 +5,12 @@
  */
 import type { Logger } from '../log.js';
 import type { CellEvents, CellExit, CellProgram, CellRun, RealmResetReason } from './api.js';
-import type { BootstrapConfig } from './bootstrap.js';
+import type { BootstrapConfig, HostBridge } from './bridge.js';
 import type { Compiled } from './compile.js';
 import type { CpuWatch, CpuWatchEntry } from './cpuWatch.js';
 import { cpuLimitError, heapLimitError, isolateErrorText, messageOf, wallLimitError } from './errors.js';
 import { parseOutputBatch } from './outputItems.js';
-import type { CellBinding, PreparedIsolate } from './prepared.js';
+import type { PreparedIsolate } from './prepared.js';
 
 type RunState =
   | { kind: 'running' }
@@ -179,7 +179,7 @@ class CellRuntime implements CellRun {
     this.chargeCpu(TIMER_FIRE_CHARGE_MS);
   }
 
-  private binding(): CellBinding {
+  private binding(): HostBridge {
     const { events } = this;
     return {
       output: async (itemsJson, droppedBytes) => {

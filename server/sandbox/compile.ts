@@ -11,9 +11,11 @@
  */
 import type ivm from 'isolated-vm';
 import { isolateErrorText } from './errors.js';
+import type { CellBody } from './bridge.js';
+import { rejectDynamicImports } from './dynamicImport.js';
 import type { PreparedIsolate } from './prepared.js';
 
-export type Compiled = { ok: true; body: ivm.Reference<unknown> } | { ok: false; error: string };
+export type Compiled = { ok: true; body: ivm.Reference<CellBody> } | { ok: false; error: string };
 
 // On its own line so that lineOffset -1 makes the user's lines and columns match the stack.
 const PREFIX = '(async function () { "use strict";\n';
@@ -23,10 +25,11 @@ const SUFFIX = '\n})';
 /** Compiles `source` in the prepared isolate and returns a Reference to the cell's (not yet called) async function. */
 export async function compileCell(prepared: PreparedIsolate, source: string, filename: string): Promise<Compiled> {
   const { isolate, context } = prepared;
-  const bodyError = await bodyErrorOf(prepared, source, filename);
+  const body = rejectDynamicImports(source);
+  const bodyError = await bodyErrorOf(prepared, body, filename);
   let script: ivm.Script;
   try {
-    script = await isolate.compileScript(PREFIX + source + SUFFIX, { filename, lineOffset: -1 });
+    script = await isolate.compileScript(PREFIX + body + SUFFIX, { filename, lineOffset: -1 });
   } catch (error) {
     return { ok: false, error: await explainSyntaxError(isolate, source, filename, error) };
   }
@@ -34,8 +37,7 @@ export async function compileCell(prepared: PreparedIsolate, source: string, fil
     script.release();
     return { ok: false, error: bodyError };
   }
-  const body = await script.run(context, { reference: true, release: true });
-  return { ok: true, body };
+  return { ok: true, body: await script.run(context, { reference: true, release: true }) };
 }
 
 /**
@@ -70,7 +72,7 @@ export async function compileWrapped(context: ivm.Context, script: string, filen
   // One crossing to the isolate thread for compile and run: running the checked script only
   // creates the function.
   try {
-    const body = (await context.eval(script, { filename, lineOffset: -1, reference: true })) as ivm.Reference<unknown>;
+    const body = (await context.eval(script, { filename, lineOffset: -1, reference: true })) as ivm.Reference<CellBody>;
     return { ok: true, body };
   } catch (error) {
     return { ok: false, error: isolateErrorText(error) };

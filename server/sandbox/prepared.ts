@@ -8,38 +8,18 @@ import ivm from 'isolated-vm';
 import type { Logger } from '../log.js';
 import { messageOf } from './errors.js';
 import { FATAL_PREFIX } from './messages.js';
-import { BOOTSTRAP_FILENAME, BOOTSTRAP_SOURCE, BRIDGE_ORDER } from './bootstrap.js';
-
-/**
- * The host side of the bridge, bound to one cell. Names and order match BRIDGE_ORDER. The cell
- * waits (applySyncPromise) for output, notify, store and load: that is how backpressure and
- * answers from another process reach it without a busy loop.
- */
-export interface CellBinding {
-  output(itemsJson: string, droppedBytes: number): Promise<void>;
-  yieldControl(): void;
-  /** Resolves `[true, result]` or `[false, message]`; never rejects (isolated-vm #314). */
-  toolCall(jsName: string, inputJson: string | undefined): Promise<[true, unknown] | [false, string]>;
-  notify(text: string): Promise<void>;
-  store(key: string, json: string): Promise<string | null>;
-  load(key: string): Promise<string | undefined>;
-  setTimer(id: number, delayMs: number): void;
-  clearTimer(id: number): void;
-  exit(): void;
-}
+import { BOOTSTRAP_FILENAME, BOOTSTRAP_SOURCE } from './bootstrap.js';
+import { HOST_BRIDGE_NAMES, type BootstrapApi, type HostBridge } from './bridge.js';
 
 export interface PreparedIsolate {
   readonly isolate: ivm.Isolate;
   readonly context: ivm.Context;
   readonly heapLimitMb: number;
   /** The cell this isolate serves; null before it is taken and after the cell ended. */
-  slot: { binding: CellBinding | null };
-  /** Bootstrap `start(body, configJson)`: resolves with null or the cell's error text. */
-  readonly start: ivm.Reference<(body: unknown, configJson: string) => unknown>;
-  /** Bootstrap `fire(timerId)`. */
-  readonly fire: ivm.Reference<(id: number) => void>;
-  /** Bootstrap `check(source)`: null when the source parses as a function body, else the error text. */
-  readonly check: ivm.Reference<(source: string) => string | null>;
+  slot: { binding: HostBridge | null };
+  readonly start: ivm.Reference<BootstrapApi['start']>;
+  readonly fire: ivm.Reference<BootstrapApi['fire']>;
+  readonly check: ivm.Reference<BootstrapApi['check']>;
 }
 
 const ENDED = 'the cell has ended';
@@ -47,9 +27,11 @@ const ENDED = 'the cell has ended';
 /**
  * Bridge functions that forward to whatever cell the slot holds, and do nothing once it is empty.
  * A host-side throw reaches the cell as a plain Error with its message only: host stacks stay here.
+ * In the order of HOST_BRIDGE_NAMES: evalClosure passes them as `$0..$n`, which BOOTSTRAP_SOURCE
+ * gathers by the same list.
  */
 function bridge(slot: PreparedIsolate['slot'], logger: Logger): Array<(...args: unknown[]) => unknown> {
-  const unbound: CellBinding = {
+  const unbound: HostBridge = {
     output: async () => {},
     yieldControl() {},
     toolCall: async () => [false, ENDED],
@@ -60,7 +42,7 @@ function bridge(slot: PreparedIsolate['slot'], logger: Logger): Array<(...args: 
     clearTimer() {},
     exit() {},
   };
-  return BRIDGE_ORDER.map((name) => (...args: unknown[]) => {
+  return HOST_BRIDGE_NAMES.map((name) => (...args: unknown[]) => {
     const binding = slot.binding ?? unbound;
     const hidden = (error: unknown) => {
       logger.error(`sandbox bridge ${name} failed: ${error instanceof Error ? error.stack : String(error)}`);

@@ -10,6 +10,7 @@ import type { IsolatePool } from '../pool.js';
 import type { PreparedIsolate } from '../prepared.js';
 import { stripTypesBounded } from '../typescript.js';
 import { transformPersistentCell } from './transform.js';
+import { rejectDynamicImports } from '../dynamicImport.js';
 
 /**
  * - empty: no isolate (before the first cell, and after a discard); the next cell takes one.
@@ -114,7 +115,7 @@ class SandboxRealm implements Realm {
  */
 async function compilePersistent(prepared: PreparedIsolate, source: string, filename: string): Promise<Compiled> {
   const bodyError = await bodyErrorOf(prepared, source, filename);
-  const transformed = transformPersistentCell(source);
+  const transformed = transformPersistentCell(rejectDynamicImports(source));
   if (!transformed.ok) return { ok: false, error: (await syntaxErrorOf(prepared.isolate, source, filename)) ?? transformed.error };
   if (bodyError !== null) return { ok: false, error: bodyError };
   return compileWrapped(prepared.context, transformed.script, filename);

@@ -15,7 +15,8 @@ import { parse, tokTypes, type Node, type Options, type Program, type Statement,
 export type Transformed = { ok: true; script: string } | { ok: false; error: string };
 
 /**
- * The helper object the bootstrap passes as the cell function's only argument (see bootstrap.ts):
+ * The helper object the bootstrap passes as the cell function's only argument (PersistHelper in
+ * ../bridge.ts):
  * `declare(...names)` makes each name a writable global, keeping its value when it exists (so
  * `var x;` keeps x, and `let x = x + 1` reads the old x); `seal(...names)` makes them read-only
  * (const); `define(name, value)` declares a function.

@@ -1,0 +1,105 @@
+/**
+ * The crossing between a cell's isolate and its sandbox process, declared once: the host functions
+ * the in-isolate code may call (HostBridge), what it hands back (BootstrapApi), and the config each
+ * cell's start receives. prepared.ts implements HostBridge and isolate/bootstrap.ts calls it; both
+ * read the names from HOST_BRIDGE_NAMES, so nothing is kept in step by hand.
+ */
+
+/** A tool call's answer as it crosses into the isolate; never a rejection (isolated-vm #314). */
+export type ToolOutcome = [true, unknown] | [false, string];
+
+/**
+ * The host side of the bridge, bound to one cell. The cell waits (applySyncPromise) for output,
+ * notify, store and load: that is how backpressure and answers from another process reach it
+ * without a busy loop.
+ */
+export interface HostBridge {
+  output(itemsJson: string, droppedBytes: number): Promise<void>;
+  yieldControl(): void;
+  toolCall(jsName: string, inputJson: string | undefined): Promise<ToolOutcome>;
+  notify(text: string): Promise<void>;
+  /** Resolves null when stored, else why not. */
+  store(key: string, json: string): Promise<string | null>;
+  load(key: string): Promise<string | undefined>;
+  setTimer(id: number, delayMs: number): void;
+  clearTimer(id: number): void;
+  exit(): void;
+}
+
+export type HostBridgeName = keyof HostBridge;
+
+// Every name once: the mapped type refuses a missing or an unknown key.
+const NAMES: { readonly [K in HostBridgeName]: null } = {
+  output: null,
+  yieldControl: null,
+  toolCall: null,
+  notify: null,
+  store: null,
+  load: null,
+  setTimer: null,
+  clearTimer: null,
+  exit: null,
+};
+
+/** The bridge's names; the order in which isolated-vm passes the host functions into the isolate. */
+export const HOST_BRIDGE_NAMES: readonly HostBridgeName[] = Object.freeze(Object.keys(NAMES) as HostBridgeName[]);
+
+/**
+ * A host function as the in-isolate code holds it: an isolated-vm Reference, of which it uses
+ * these calls (every argument and answer is a primitive, or copied, so it crosses as a value).
+ */
+export interface HostFunction<F extends (...args: never[]) => unknown> {
+  applySync(receiver: undefined, args: Parameters<F>): Awaited<ReturnType<F>>;
+  /** Blocks the isolate until the host's promise settles. */
+  applySyncPromise(receiver: undefined, args: Parameters<F>): Awaited<ReturnType<F>>;
+  apply(receiver: undefined, args: Parameters<F>, options: ToolCallOptions): Promise<Awaited<ReturnType<F>>>;
+}
+
+export interface ToolCallOptions {
+  readonly result: { readonly promise: true; readonly copy: true };
+}
+
+/** The bridge as the in-isolate code receives it: a null-prototype object of host functions by name. */
+export type IsolateBridge = { readonly [K in HostBridgeName]: HostFunction<HostBridge[K]> };
+
+/** What `start(body, configJson)` receives as its JSON config. */
+export interface BootstrapConfig {
+  tools: ReadonlyArray<{ jsName: string; description: string }>;
+  maxOutputBytes: number;
+  /** Past it a tool call is refused in the isolate, without crossing to the host. */
+  maxPendingToolCalls: number;
+  /** A cell of a persistent realm (compiled by realm/transform.ts). */
+  persistent: boolean;
+}
+
+/** Constants the bootstrap receives as a JSON literal (it captures nothing from its module). */
+export interface BootstrapConstants {
+  /** Shown in stack frames of helper code; the error text drops frames with this name. */
+  filename: string;
+  maxPendingTimers: number;
+  itemOverheadBytes: number;
+}
+
+/**
+ * The helper a persistent cell's body receives (see realm/transform.ts): `declare(...names)` makes
+ * each name a writable global, `seal(...names)` makes them read-only, `define(name, value)`
+ * declares a function.
+ */
+export interface PersistHelper {
+  declare(...names: string[]): void;
+  seal(...names: string[]): void;
+  define(name: string, value: unknown): void;
+}
+
+/** A compiled cell: the async function compile.ts or realm/transform.ts produced. */
+export type CellBody = (helper?: PersistHelper) => Promise<unknown>;
+
+/** What the bootstrap returns to the host, which holds each as a Reference the cell cannot reach. */
+export interface BootstrapApi {
+  /** Runs the compiled cell body; resolves with null on success or the error text. */
+  start(body: CellBody, configJson: string): Promise<string | null>;
+  /** Null when the source parses as the body of a strict async function, else the error text. */
+  check(source: string): string | null;
+  /** Runs timer id's callback. */
+  fire(id: number): void;
+}
