@@ -1,7 +1,7 @@
 /**
  * The host's JSON-RPC connection on stdio: our reader, gate and writer, which implement every
  * bad-input rule of docs/protocol.md, and a dispatcher that handles what the gate lets through in
- * arrival order (see hostConnection.ts for the handler conventions it keeps from vscode-jsonrpc).
+ * arrival order (see schemas/rpcDispatcher.ts for the handler conventions it keeps from vscode-jsonrpc).
  */
 import type { Readable, Writable } from 'node:stream';
 import { Emitter, type Event } from 'vscode-jsonrpc/node';
