@@ -32,6 +32,7 @@ export function figure(m: Metrics, name: string): number {
   return 'p50' in metric ? metric.p50 : metric.value;
 }
 
+/** Issue 13's goals are relative to floors of the same run, so a loaded machine moves both sides. */
 const GOALS: Goal[] = [
   {
     metric: 'execute_rtt',
@@ -41,16 +42,21 @@ const GOALS: Goal[] = [
   },
   {
     metric: 'tool_call_rtt',
-    goal: '≤ 1.5 × (echo_rtt + isolate_callback_inproc)',
+    goal: '≤ 1.3 × (echo_rtt + isolate_callback_inproc)',
     kind: 'atMost',
-    bound: (m) => 1.5 * (figure(m, 'echo_rtt') + figure(m, 'isolate_callback_inproc')),
+    bound: (m) => 1.3 * (figure(m, 'echo_rtt') + figure(m, 'isolate_callback_inproc')),
   },
-  { metric: 'tool_call_parallel', goal: '≤ 40 µs', kind: 'atMost', bound: () => 0.04 },
-  { metric: 'host_start', goal: '≤ 250 ms', kind: 'atMost', bound: () => 250 },
+  {
+    metric: 'tool_call_parallel',
+    goal: '≤ 1.5 × (echo_parallel + isolate_callback_parallel_inproc)',
+    kind: 'atMost',
+    bound: (m) => 1.5 * (figure(m, 'echo_parallel') + figure(m, 'isolate_callback_parallel_inproc')),
+  },
+  { metric: 'host_start', goal: '≤ 1.5 × node_start', kind: 'atMost', bound: (m) => 1.5 * figure(m, 'node_start') },
   { metric: 'respawn', goal: '≤ 500 ms', kind: 'atMost', bound: () => 500 },
   { metric: 'terminate_cpu', goal: '≤ 50 ms', kind: 'atMost', bound: () => 50 },
   { metric: 'idle_session_rss_kb', goal: '≤ 64 KiB', kind: 'atMost', bound: () => 64 },
-  { metric: 'payload_16mb_mbps', goal: '≥ 200 MB/s', kind: 'atLeast', bound: () => 200 },
+  { metric: 'payload_16mb_mbps', goal: '≥ 0.8 × pipe_payload_16mb_mbps', kind: 'atLeast', bound: (m) => 0.8 * figure(m, 'pipe_payload_16mb_mbps') },
 ];
 
 export function checkGoals(m: Metrics): GoalResult[] {

@@ -8,9 +8,12 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchClient, TOOLS } from './benchClient.js';
+import { echoParallel } from './floors/echoParallel.js';
 import { echoRtt } from './floors/echoRtt.js';
-import { isolateCallbackInproc } from './floors/isolateCallback.js';
+import { isolateCallbackInproc, isolateCallbackParallelInproc } from './floors/isolateCallback.js';
 import { isolateCellInproc } from './floors/isolateCell.js';
+import { nodeStart } from './floors/nodeStart.js';
+import { pipePayload16MiB } from './floors/pipePayload.js';
 import { checkGoals, type Metrics } from './goals.js';
 import { loadAverageNow, machine } from './machine.js';
 import { cellsConcurrent } from './metrics/cellsConcurrent.js';
@@ -50,6 +53,9 @@ process.stderr.write(`bench: ${mode.name} mode on ${info.cpus} × ${info.cpuMode
 await measure('echo_rtt', () => echoRtt(mode.echo));
 await measure('isolate_cell_inproc', () => isolateCellInproc(mode.isolateCell));
 await measure('isolate_callback_inproc', () => isolateCallbackInproc(mode.isolateCallback));
+await measure('echo_parallel', () => echoParallel(mode.parallelCells));
+await measure('isolate_callback_parallel_inproc', () => isolateCallbackParallelInproc(mode.parallelCells));
+await measure('pipe_payload_16mb_mbps', () => pipePayload16MiB(mode.payload));
 
 /** Every figure that needs one long-lived host, on one client; returns the two curves measured on it. */
 async function oneHostFigures(): Promise<{ cells: Curve; payload: Curve }> {
@@ -77,6 +83,7 @@ async function oneHostFigures(): Promise<{ cells: Curve; payload: Curve }> {
 }
 
 const { cells, payload } = await oneHostFigures();
+await measure('node_start', () => nodeStart(mode.hostStart));
 await measure('host_start', () => hostStart(mode.hostStart));
 const restarting = benchClient({ unlimitedRestarts: true });
 try {

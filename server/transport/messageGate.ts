@@ -15,6 +15,7 @@ import { transportError, type ErrorResponse, type JsonRpcId } from './errorRespo
 import type { InFlightRequests, ResponseRoute } from './inFlightRequests.js';
 import type { HostMessageWriter } from './messageWriter.js';
 import type { OutgoingRequests } from './outgoingRequests.js';
+import { parseBody } from './parseBody.js';
 import { serialize } from './serialized.js';
 
 export interface MessageGateOptions {
@@ -41,7 +42,7 @@ export class MessageGate {
     }
     let value: unknown;
     try {
-      value = JSON.parse(body.toString('utf8'));
+      value = parseBody(body.toString('utf8'));
     } catch (error) {
       this.options.writer.writeTransportReply(transportError.parseError(error instanceof Error ? error.message : String(error)));
       return;

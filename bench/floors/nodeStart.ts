@@ -1,0 +1,21 @@
+/**
+ * node_start: spawning `node --no-node-snapshot` (as the host is spawned) on an entry file that
+ * imports nothing, to its exit. The floor of host_start.
+ */
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { sampleMs, timing, warmupFor, type Timing } from '../stats.js';
+
+const EMPTY_ENTRY = fileURLToPath(new URL('./emptyEntry.js', import.meta.url));
+
+function startOnce(): Promise<void> {
+  const child = spawn(process.execPath, ['--no-node-snapshot', EMPTY_ENTRY], { stdio: ['pipe', 'pipe', 'ignore'] });
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`the empty entry exited with ${code}`))));
+  });
+}
+
+export async function nodeStart(samples: number): Promise<Timing> {
+  return timing(await sampleMs(warmupFor(samples), samples, startOnce));
+}

@@ -1,0 +1,63 @@
+import { expect } from 'chai';
+import { parseBody } from '../../server/transport/parseBody.js';
+
+const LONG = 'x'.repeat(70 * 1024);
+
+/** parseBody must return what JSON.parse returns, or throw what it throws. */
+function same(text: string): void {
+  let expected: unknown;
+  let expectedError: string | undefined;
+  try {
+    expected = JSON.parse(text);
+  } catch (error) {
+    expectedError = (error as Error).message;
+  }
+  if (expectedError !== undefined) {
+    expect(() => parseBody(text)).to.throw(SyntaxError, expectedError);
+    return;
+  }
+  expect(parseBody(text)).to.deep.equal(expected);
+}
+
+const response = (inner: string, before = '{"jsonrpc":"2.0","id":7,') => `${before}"result":{"result":"${inner}"}}`;
+
+describe('parseBody', () => {
+  it('slices a long escape-free result string out of a response', () => {
+    const value = parseBody(response(LONG)) as { id: number; result: { result: string } };
+    expect(value).to.deep.equal({ jsonrpc: '2.0', id: 7, result: { result: LONG } });
+  });
+
+  it('keeps non-ASCII and astral characters as JSON.parse does', () => {
+    same(response(`é€😀${LONG}中文`));
+  });
+
+  it('falls back on escapes, escaped surrogates and quotes inside the string', () => {
+    for (const inner of [`${LONG}\\n`, `\\u00e9${LONG}`, `${LONG}\\ud83d\\ude00`, `${LONG}\\ud800`, `${LONG}\\"`, `\\\\${LONG}`, `${LONG}\\/`]) same(response(inner));
+  });
+
+  it('throws as JSON.parse does on control characters, bad escapes and broken heads', () => {
+    for (const text of [response(`${LONG}\n`), response(`${LONG}\u0000`), response(`${LONG}\\x`), `{"id":1,"result":{"result":"${LONG}"}}}`, `{"id":1,,"result":{"result":"${LONG}"}}`]) {
+      same(text);
+    }
+  });
+
+  it('gives the same value for nested, duplicate-key and decoy shapes', () => {
+    same(response(LONG, '{"result":{"result":"first"},"id":1,'));
+    same(response(LONG, '{"a":[1,{"b":"}}"}],'));
+    same(`{"a\\"result":{"result":"${LONG}"}}`);
+    same(`{"a":"x\\",\\"result\\":{\\"result\\":\\"${LONG}"}}`);
+    same(`{"x":{"result":{"result":"${LONG}"}}}`);
+    same(`{"id":1, "result":{"result":"${LONG}"}}`);
+    same(`["result":{"result":"${LONG}"}}`);
+    same(`{"id":1,"result":{"result":"${LONG}"}} `);
+    same(`{"id":1,"result":{"result":"short"}}`);
+    same(`{"id":1,"result":{"result":"${LONG}","result":"${LONG}"}}`);
+    same(`{"id":1,"result":{"other":"${LONG}"}}`);
+  });
+
+  it('parses a short body as JSON.parse does', () => {
+    same('{"jsonrpc":"2.0","id":1,"result":{"result":"a"}}');
+    same('[1,2]');
+    same('{');
+  });
+});
