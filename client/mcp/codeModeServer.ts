@@ -7,9 +7,9 @@
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { CallToolRequestSchema, type CallToolResult, ListToolsRequestSchema, type Tool } from '@modelcontextprotocol/sdk/types.js';
-import type { CellResponse, ContentItem, SessionLimits } from '../../schemas/index.js';
+import { ErrorCode, type CellResponse, type ContentItem, type SessionLimits } from '../../schemas/index.js';
 import { CodeModeClient } from '../codeModeClient.js';
-import { CodeModeError } from '../errors.js';
+import { CodeModeError, RpcError } from '../errors.js';
 import type { CodeModeSession } from '../session.js';
 import { cellResult, progressText } from './cellContent.js';
 import { CellProgress, type ProgressSink } from './cellProgress.js';
@@ -49,10 +49,10 @@ export async function serveCodeMode(options: CodeModeServerOptions): Promise<voi
     ...(options.onHostStderr === undefined ? {} : { onStderr: options.onHostStderr }),
   });
   let session: Promise<CodeModeSession> | undefined;
-  // One session per MCP connection, opened by the first call that needs it.
-  // Persistent sessions (variables kept across cells): pass `persistent: true` here once openSession takes it.
+  // One persistent session per MCP connection, opened by the first call that needs it: the
+  // model's variables live on from one execute to the next, and its cells run one at a time.
   const openSession = () =>
-    (session ??= client.openSession(options.limits === undefined ? {} : { limits: options.limits }).catch((error: unknown) => {
+    (session ??= client.openSession(options.limits === undefined ? { persistent: true } : { persistent: true, limits: options.limits }).catch((error: unknown) => {
       // A failed open (the host did not start) is tried again by the next call.
       session = undefined;
       throw error;
@@ -125,6 +125,10 @@ export async function serveCodeMode(options: CodeModeServerOptions): Promise<voi
       }
     } catch (error) {
       if (error instanceof ArgumentError) return failure(error.message);
+      if (error instanceof RpcError && error.rpcCode === ErrorCode.SessionBusy) {
+        const running = (error.data as { cellId: string }).cellId;
+        return failure(`Cell "${running}" is still running in this session: call wait with {"cellId": "${running}"} for it, or terminate it, then execute again.`);
+      }
       if (error instanceof CodeModeError) return failure(`${error.code}: ${error.message}`);
       throw error;
     }
@@ -191,7 +195,7 @@ function codeModeTools(mcp: McpTools): Tool[] {
 function executeDescription(mcp: McpTools): string {
   const down = mcp.failures.map((error) => `- ${error.message.split('\n', 1)[0]}`).join('\n');
   return [
-    'Runs JavaScript (or TypeScript) in a sandboxed V8 isolate and returns what it prints. The code is the body of an async function: use top-level await, call tools in parallel with Promise.all, print only what you need with text(value) or console.log. Nothing but the globals below exists (no require, fetch, fs or process). Values kept with store(key, value) are there for later executes: load(key).',
+    'Runs JavaScript (or TypeScript) in a sandboxed V8 isolate and returns what it prints. The code is the body of an async function: use top-level await, call tools in parallel with Promise.all, print only what you need with text(value) or console.log. Nothing but the globals below exists (no require, fetch, fs or process). Top-level variables, functions and classes stay defined for later executes, and the value of a last expression is printed; one cell runs at a time. Values kept with store(key, value) survive even a reset of those variables: load(key).',
     'A cell still running after timeoutMs returns its output so far and its cellId; call wait to go on. A failed tool call rejects with the tool\'s error message.',
     'The cell\'s globals:',
     '```ts',

@@ -5,10 +5,17 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { CallToolResultSchema, ToolListChangedNotificationSchema, type CallToolResult, type Progress } from '@modelcontextprotocol/sdk/types.js';
 import { expect } from 'chai';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { childPids, processExists } from '../cli/cliProcess.js';
 import { CODEMODE, connectCodeMode, Workspace } from './peers.js';
+
+/**
+ * Cell code that waits until the test creates `path` (read through server-filesystem): cells of
+ * the persistent session run one at a time, so no other execute can let it go on.
+ */
+const untilFile = (path: string) => `for (;;) { try { await tools.fs__read_text_file({ path: ${JSON.stringify(path)} }); break } catch {} }`;
 
 const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
 
@@ -75,18 +82,29 @@ describe('codemode mcp (code mode as an MCP server)', function () {
     expect(description).to.include('  fs__read_text_file(input: {\n    path: string;');
   });
 
+  it('keeps variables, functions and classes across execute calls: the session is persistent', async () => {
+    const declared = texts(await call('execute', { code: `const rows = [1, 2, 3]; function total(xs) { return xs.reduce((a, b) => a + b, 0) } class Box { constructor(v) { this.v = v } }` }));
+    expect(declared).to.have.length(1);
+    expect(declared[0]).to.match(/^\(cell "\d+" completed with no output\)$/);
+    expect(texts(await call('execute', { code: `new Box(total(rows)).v` }))).to.deep.equal(['6']);
+  });
+
   it('keeps stored values across execute calls of one connection', async () => {
     expect(texts(await call('execute', { code: `store('answer', { n: 41 }); text('stored')` }))).to.deep.equal(['stored']);
     expect(texts(await call('execute', { code: `text(load('answer').n + 1)` }))).to.deep.equal(['42']);
   });
 
-  it('returns a cell still running after timeoutMs with its id; wait blocks until it ends', async () => {
-    const first = await call('execute', { code: `text('started'); await tools.t__wait_for_release(); text('done')`, timeoutMs: 0 });
+  it('returns a cell still running after timeoutMs with its id; another execute is refused; wait blocks until it ends', async () => {
+    const go = join(workspace.files, 'go-wait.txt');
+    const first = await call('execute', { code: `text('started'); ${untilFile(go)}; text('done')`, timeoutMs: 0 });
     expect(first.isError).to.equal(undefined);
     const notice = texts(first).at(-1)!;
     const cellId = /call wait with \{"cellId": "([^"]+)"\}/.exec(notice)?.[1];
     expect(cellId, notice).to.be.a('string');
-    expect(texts(await call('execute', { code: `text(await tools.t__release())` }))).to.deep.equal(['release given']);
+    const busy = await call('execute', { code: `text('second')` });
+    expect(busy.isError).to.equal(true);
+    expect(texts(busy)).to.deep.equal([`Cell "${cellId}" is still running in this session: call wait with {"cellId": "${cellId}"} for it, or terminate it, then execute again.`]);
+    writeFileSync(go, 'go');
     const done = await call('wait', { cellId });
     expect(done.isError).to.equal(undefined);
     expect([...texts(first).slice(0, -1), ...texts(done)]).to.deep.equal(['started', 'done']);
@@ -100,24 +118,26 @@ describe('codemode mcp (code mode as an MCP server)', function () {
     const cellId = /"cellId": "([^"]+)"/.exec(texts(first).at(-1)!)?.[1];
     const ended = await call('terminate', { cellId });
     expect(ended.isError).to.equal(true);
-    expect(texts(ended).at(-1)).to.equal(`[cell "${cellId}" was terminated]`);
+    // Stopping running code discards the persistent session's variables, and the result says so.
+    expect(texts(ended).at(-1)).to.equal(
+      `[cell "${cellId}" was terminated: Session session-1 was reset (terminated: the cell was terminated while its code ran): its variables were lost. The next cell starts in a fresh realm; the store (load) is kept.]`,
+    );
   });
 
   it('streams output as progress notifications when the caller sent a progress token', async () => {
     const progress: Progress[] = [];
-    let released: Promise<CallToolResult> | undefined;
+    const go = join(workspace.files, 'go-progress.txt');
     const result = await call(
       'execute',
-      { code: `text('first'); await tools.t__wait_for_release(); text('second')` },
+      { code: `text('first'); ${untilFile(go)}; text('second')` },
       {
         onprogress: (p) => {
           progress.push(p);
           // The first output arrived while the cell waits: let it finish.
-          released ??= call('execute', { code: `await tools.t__release()` });
+          writeFileSync(go, 'go');
         },
       },
     );
-    await released;
     expect(texts(result)).to.deep.equal(['first', 'second']);
     expect(progress[0]).to.deep.include({ progress: 1, message: 'first' });
     expect(progress.map((p) => p.message).join('\n')).to.match(/^first(\nsecond)?$/);
