@@ -154,7 +154,7 @@ describe('bad input on the wire (docs/protocol.md, Transport)', function () {
     withHost(async (host) => {
       host.send({ jsonrpc: '2.0', id: 12345, result: { result: 1 } });
       expect((await host.call('session/open', {})).sessionId).to.equal('session-1');
-      expect(host.stderr).to.match(/12345/);
+      await host.stderrMatching(/12345/);
     }));
 
   const fatalHeaders: Array<[string, string]> = [
@@ -172,7 +172,7 @@ describe('bad input on the wire (docs/protocol.md, Transport)', function () {
       host.writeRaw(bytes);
       const exit = await host.exited;
       expect(exit.code).to.equal(2);
-      expect(host.stderr).to.match(/error/i);
+      await host.stderrMatching(/error/i);
     });
   }
 

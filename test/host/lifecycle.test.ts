@@ -101,6 +101,6 @@ describe('host lifecycle', function () {
     host.notify('exit');
     await host.exited;
     // RawHost throws on any byte that is not a well-formed frame; debug logs went to stderr.
-    expect(host.stderr).to.contain('codemode-host debug:');
+    await host.stderrMatching(/codemode-host debug:/);
   });
 });

@@ -107,6 +107,30 @@ export class RawHost {
     return this.received.filter((m): m is Message => !Array.isArray(m) && m.method === method && m.id === undefined);
   }
 
+  /**
+   * Resolves once stderr matches `pattern`. Log lines come on another pipe than responses, so a
+   * line written before a response may still arrive after it.
+   */
+  stderrMatching(pattern: RegExp, timeoutMs = 15_000): Promise<void> {
+    if (pattern.test(this.stderr)) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        if (!pattern.test(this.stderr)) return;
+        done();
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        done();
+        reject(new Error(`timed out after ${timeoutMs} ms waiting for stderr to match ${pattern}; stderr:\n${this.stderr}`));
+      }, timeoutMs);
+      const done = () => {
+        clearTimeout(timer);
+        this.child.stderr.off('data', check);
+      };
+      this.child.stderr.on('data', check);
+    });
+  }
+
   /** Closes stdin (EOF) and waits for the exit. */
   async end(): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
     this.child.stdin.end();
