@@ -5,7 +5,7 @@
  */
 // eslint-disable-next-line no-restricted-imports -- this peer is isolated-vm itself, embedded without the host
 import ivm from 'isolated-vm';
-import { answerTool, NEVER_TOOL, type PeerSystem, type SystemSession } from './system.js';
+import { answerTool, NEVER_TOOL, NeverCall, type PeerSystem, type SystemSession } from './system.js';
 
 const PRELUDE = `const tools = new Proxy({}, { get: (_, name) => (input) => $call.apply(undefined, [name, input], { arguments: { copy: true }, result: { promise: true, copy: true } }) });`;
 
@@ -22,9 +22,9 @@ export class IsolatedVmSystem implements PeerSystem {
     const isolates = new Set<ivm.Isolate>();
     let release: () => void = () => {};
     const pending = new Promise<void>((resolve) => (release = resolve));
-    let reachedNever: () => void = () => {};
+    const never = new NeverCall();
     const tool = (name: string, input: unknown) => {
-      if (name === NEVER_TOOL) reachedNever();
+      if (name === NEVER_TOOL) never.called();
       return answerTool(name, input, () => pending);
     };
     const cell = async (body: string): Promise<string> => {
@@ -45,11 +45,7 @@ export class IsolatedVmSystem implements PeerSystem {
     };
     return {
       run: cell,
-      startRunning: async () => {
-        const reached = new Promise<void>((resolve) => (reachedNever = resolve));
-        cell(`await tools.${NEVER_TOOL}(); return 0;`).catch(() => undefined);
-        await reached;
-      },
+      startRunning: () => never.startRunning(cell),
       close: async () => {
         for (const isolate of isolates) isolate.dispose();
         release();

@@ -6,7 +6,7 @@
  */
 import variant from '@jitl/quickjs-ng-wasmfile-release-sync';
 import { loadQuickJs } from '@sebastianwessel/quickjs';
-import { answerTool, NEVER_TOOL, type PeerSystem, type SystemSession } from './system.js';
+import { answerTool, NEVER_TOOL, NeverCall, type PeerSystem, type SystemSession } from './system.js';
 
 type RunSandboxed = Awaited<ReturnType<typeof loadQuickJs>>['runSandboxed'];
 /** The variant's ESM entry exports the variant as default; its types only describe the CommonJS one. */
@@ -28,9 +28,9 @@ export class QuickJsSystem implements PeerSystem {
     if (runSandboxed === undefined) throw new Error('start() first');
     let release: () => void = () => {};
     const pending = new Promise<void>((resolve) => (release = resolve));
-    let reachedNever: () => void = () => {};
+    const never = new NeverCall();
     const tool = (name: string) => async (input: unknown) => {
-      if (name === NEVER_TOOL) reachedNever();
+      if (name === NEVER_TOOL) never.called();
       return answerTool(name, input, () => pending);
     };
     const env = { tools: { echo: tool('echo'), blob: tool('blob'), [NEVER_TOOL]: tool(NEVER_TOOL) } };
@@ -42,11 +42,7 @@ export class QuickJsSystem implements PeerSystem {
     };
     return {
       run: cell,
-      startRunning: async () => {
-        const reached = new Promise<void>((resolve) => (reachedNever = resolve));
-        cell(`await tools.${NEVER_TOOL}(); return 0;`).catch(() => undefined);
-        await reached;
-      },
+      startRunning: () => never.startRunning(cell),
       close: async () => release(),
     };
   }

@@ -28,6 +28,24 @@ export interface PeerSystem {
 export const NEVER_TOOL = 'never';
 
 /**
+ * An in-process peer's running cell: the peer reports each call of `never` with `called()`, and
+ * `startRunning` starts a cell awaiting it and resolves once that call was made.
+ */
+export class NeverCall {
+  private reached: () => void = () => {};
+
+  called(): void {
+    this.reached();
+  }
+
+  async startRunning(cell: (body: string) => Promise<string>): Promise<void> {
+    const reached = new Promise<void>((resolve) => (this.reached = resolve));
+    cell(`await tools.${NEVER_TOOL}(); return 0;`).catch(() => undefined);
+    await reached;
+  }
+}
+
+/**
  * The tools every system answers, in-process and at once; `never` answers with `pending()`, which
  * the session settles (or abandons) when it closes.
  */

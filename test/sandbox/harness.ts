@@ -19,6 +19,17 @@ const echoTool: ToolHandler = async (jsName, inputJson) => ({
   result: { tool: jsName, input: inputJson === undefined ? null : JSON.parse(inputJson) },
 });
 
+/** Events whose every tool call is held until `open()`: cells stay running until the test lets them go. */
+export function heldEvents(): { events: CellEvents; open: () => void } {
+  let open!: () => void;
+  const gate = new Promise<void>((resolve) => (open = resolve));
+  const { events } = recordingEvents(async () => {
+    await gate;
+    return { ok: true, result: null };
+  });
+  return { events, open };
+}
+
 export function recordingEvents(tool: ToolHandler = echoTool): { events: CellEvents; rec: Recording } {
   const rec: Recording = { items: [], batches: [], droppedBytes: 0, log: [], store: new Map() };
   const events: CellEvents = {

@@ -5,7 +5,7 @@
 import { expect } from 'chai';
 import { silentLogger } from '../../server/log.js';
 import { Supervisor, type SupervisorOptions } from '../../server/sandbox/supervisor.js';
-import { program, recordingEvents, runCell, texts } from './harness.js';
+import { heldEvents, program, recordingEvents, runCell, texts } from './harness.js';
 
 const supervisor = (options: Partial<SupervisorOptions> = {}) =>
   new Supervisor({ logger: silentLogger, logLevel: 'error', maxProcesses: 2, idleExitMs: 60_000, whenOutputDrains: () => Promise.resolve(), ...options });
@@ -40,12 +40,7 @@ describe('sandbox: supervisor and sandbox processes', function () {
   it('retires idle processes but keeps one warm', async () => {
     const sandbox = supervisor({ maxProcesses: 3, idleExitMs: 0 });
     try {
-      let open!: () => void;
-      const gate = new Promise<void>((resolve) => (open = resolve));
-      const held = recordingEvents(async () => {
-        await gate;
-        return { ok: true, result: null };
-      }).events;
+      const { events: held, open } = heldEvents();
       const running = await Promise.all(['a', 'b', 'c'].map((sessionId) => sandbox.start(program('await tools.echo()', { sessionId }), held)));
       expect(sandbox.pids).to.have.length(3);
       open();
@@ -67,12 +62,7 @@ describe('sandbox: supervisor and sandbox processes', function () {
         const run = await realm.start(program(source, { sessionId: 'p' }), events);
         return { exit: await run.done, out: texts(rec) };
       };
-      let open!: () => void;
-      const gate = new Promise<void>((resolve) => (open = resolve));
-      const held = recordingEvents(async () => {
-        await gate;
-        return { ok: true, result: null };
-      }).events;
+      const { events: held, open } = heldEvents();
       // Three processes; the realm's goes idle first, while the other two still run a cell.
       const running = await Promise.all(['a', 'b'].map((sessionId) => sandbox.start(program('await tools.echo()', { sessionId }), held)));
       expect(await inRealm('const kept = 41')).to.deep.equal({ exit: { kind: 'completed', error: null }, out: [] });
