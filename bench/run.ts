@@ -14,6 +14,7 @@ import { isolateCallbackInproc, isolateCallbackParallelInproc } from './floors/i
 import { isolateCellInproc } from './floors/isolateCell.js';
 import { nodeStart } from './floors/nodeStart.js';
 import { pipePayload16MiB } from './floors/pipePayload.js';
+import { sandboxEcho, sandboxEchoParallel } from './floors/sandboxEcho.js';
 import { checkGoals, type Metrics } from './goals.js';
 import { loadAverageNow, machine } from './machine.js';
 import { cellsConcurrent } from './metrics/cellsConcurrent.js';
@@ -53,8 +54,10 @@ process.stderr.write(`bench: ${mode.name} mode on ${info.cpus} × ${info.cpuMode
 await measure('echo_rtt', () => echoRtt(mode.echo));
 await measure('isolate_cell_inproc', () => isolateCellInproc(mode.isolateCell));
 await measure('isolate_callback_inproc', () => isolateCallbackInproc(mode.isolateCallback));
+await measure('sandbox_echo', () => sandboxEcho(mode.echo));
 await measure('echo_parallel', () => echoParallel(mode.parallelCells));
 await measure('isolate_callback_parallel_inproc', () => isolateCallbackParallelInproc(mode.parallelCells));
+await measure('sandbox_echo_parallel', () => sandboxEchoParallel(mode.parallelCells));
 await measure('pipe_payload_16mb_mbps', () => pipePayload16MiB(mode.payload));
 
 /** Every figure that needs one long-lived host, on one client; returns the two curves measured on it. */

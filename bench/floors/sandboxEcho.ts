@@ -1,10 +1,14 @@
 /**
- * sandbox_echo: one message and its answer between the host and a forked Node process over an IPC
- * channel with "advanced" (structured clone) serialization, batched as arrays: the hop every cell
- * of a sandbox process pays each way (server/sandbox/messages.ts), without the sandbox's own work.
+ * The hop between the host and one of its sandbox processes, without the sandbox's own work: a
+ * forked Node process over an IPC channel with "advanced" (structured clone) serialization that
+ * sends every batch it receives straight back, as server/sandbox/messages.ts batches them.
+ *   sandbox_echo: one small message and its answer (what each sequential tool call adds).
+ *   sandbox_echo_parallel: per message, PARALLEL_CALLS tool-call messages sent as one batch and
+ *     answered as one batch (what each of a burst of parallel calls adds).
  */
-import { fork } from 'node:child_process';
+import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { PARALLEL_CALLS } from '../metrics/toolCalls.js';
 import { sampleMs, timing, warmupFor, type Timing } from '../stats.js';
 
 const ECHO = fileURLToPath(import.meta.url);
@@ -15,21 +19,30 @@ if (process.send !== undefined && process.argv[2] === 'child') {
   process.on('disconnect', () => process.exit(0));
 }
 
-export async function sandboxEcho(samples: number): Promise<Timing> {
-  const child = fork(ECHO, ['child'], { serialization: 'advanced', stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+/** Times `batch`'s round trips through a fresh echo process, `samples` of them after a warm-up. */
+async function roundTrips(batch: unknown[], warmup: number, samples: number): Promise<number[]> {
+  const child: ChildProcess = fork(ECHO, ['child'], { serialization: 'advanced', stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   let answer: (() => void) | undefined;
   child.on('message', () => answer?.());
-  // About what a small cell's start carries.
-  const batch = [{ t: 'start', run: 1, realm: 1, program: { sessionId: 'session-1', source: 'text(1)', language: 'javascript', filename: 'cell-1.js' } }];
   try {
-    return timing(
-      await sampleMs(warmupFor(samples) * 10, samples, () => new Promise<void>((resolve) => {
-        answer = resolve;
-        child.send(batch);
-      })),
-    );
+    return await sampleMs(warmup, samples, () => new Promise<void>((resolve) => {
+      answer = resolve;
+      child.send(batch);
+    }));
   } finally {
     child.disconnect();
     await new Promise((resolve) => child.once('exit', resolve));
   }
+}
+
+export async function sandboxEcho(samples: number): Promise<Timing> {
+  // About what a small cell's start carries.
+  const batch = [{ t: 'start', run: 1, realm: 1, program: { sessionId: 'session-1', source: 'text(1)', language: 'javascript', filename: 'cell-1.js' } }];
+  return timing(await roundTrips(batch, warmupFor(samples) * 10, samples));
+}
+
+export async function sandboxEchoParallel(bursts: number): Promise<Timing> {
+  const batch = Array.from({ length: PARALLEL_CALLS }, (_, call) => ({ t: 'call', run: 1, call, kind: 'toolCall', args: { jsName: 'echo', inputJson: String(call) } }));
+  const times = await roundTrips(batch, warmupFor(bursts), bursts);
+  return timing(times.map((ms) => ms / PARALLEL_CALLS));
 }

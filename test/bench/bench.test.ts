@@ -13,9 +13,9 @@ import { promisify } from 'node:util';
 
 const RUN = fileURLToPath(new URL('../../bench/run.js', import.meta.url));
 
-const TIMINGS = ['echo_rtt', 'echo_parallel', 'node_start', 'isolate_cell_inproc', 'isolate_callback_inproc', 'isolate_callback_parallel_inproc', 'execute_rtt', 'tool_call_rtt', 'tool_call_parallel', 'session_open', 'host_start', 'respawn', 'terminate_cpu'];
+const TIMINGS = ['echo_rtt', 'echo_parallel', 'node_start', 'isolate_cell_inproc', 'isolate_callback_inproc', 'isolate_callback_parallel_inproc', 'sandbox_echo', 'sandbox_echo_parallel', 'execute_rtt', 'tool_call_rtt', 'tool_call_parallel', 'session_open', 'host_start', 'respawn', 'terminate_cpu'];
 const VALUES = ['payload_16mb_mbps', 'pipe_payload_16mb_mbps', 'idle_session_rss_kb', 'cells_concurrent'];
-const GOALS = ['execute_rtt', 'tool_call_rtt', 'tool_call_parallel', 'host_start', 'respawn', 'terminate_cpu', 'idle_session_rss_kb', 'payload_16mb_mbps'];
+const GOALS = ['execute_rtt', 'tool_call_rtt', 'tool_call_parallel', 'tool_call_rtt', 'tool_call_parallel', 'host_start', 'respawn', 'terminate_cpu', 'idle_session_rss_kb', 'payload_16mb_mbps'];
 
 const PEER_ROWS = ['trivial_cell', 'one_tool_call', 'parallel_1000', 'payload_16mib', 'sessions_100x10', 'startup', 'idle_session_memory', 'running_cell_memory'];
 
