@@ -3,9 +3,10 @@
  * maxPendingDelegateCalls. A call's outcome never rejects: failures are values, so a cell's
  * promise can never turn into an unhandled rejection in the host (isolated-vm issue 314).
  */
-import { CancellationTokenSource, ResponseError, type CancellationToken } from 'vscode-jsonrpc/node';
+import { ResponseError, type CancellationToken } from 'vscode-jsonrpc/node';
 import { validateResult, type HostRequestMethod, type MethodParams, type MethodResults } from '../../schemas/index.js';
 import type { Logger } from '../log.js';
+import { CallToken } from './callToken.js';
 
 /** A call's outcome: the client's result, checked against the method's result schema, or why there is none. */
 export type DelegateOutcome<T> = { ok: true; value: T } | { ok: false; message: string };
@@ -16,7 +17,7 @@ export interface DelegateCall<T> {
   cancel(reason: string): void;
 }
 
-type CallState<T> = { kind: 'pending'; source: CancellationTokenSource; settle: (o: DelegateOutcome<T>) => void } | { kind: 'settled' };
+type CallState<T> = { kind: 'pending'; token: CallToken; settle: (o: DelegateOutcome<T>) => void } | { kind: 'settled' };
 
 export class DelegateChannel {
   private pending = 0;
@@ -42,20 +43,20 @@ export class DelegateChannel {
       return { outcome: Promise.resolve({ ok: false, message }), cancel: () => {} };
     }
     this.pending++;
-    const source = new CancellationTokenSource();
+    const token = new CallToken();
     let state: CallState<MethodResults[M]> = { kind: 'settled' };
     const outcome = new Promise<DelegateOutcome<MethodResults[M]>>((resolve) => {
-      state = { kind: 'pending', source, settle: resolve };
+      state = { kind: 'pending', token, settle: resolve };
     });
     const settle = (result: DelegateOutcome<MethodResults[M]>) => {
       if (state.kind !== 'pending') return;
       state.settle(result);
-      state.source.dispose();
+      state.token.release();
       state = { kind: 'settled' };
       this.pending--;
     };
     try {
-      this.connection.sendRequest(method, params, source.token).then(
+      this.connection.sendRequest(method, params, token).then(
         (value: unknown) => settle(checked(method, value)),
         (error: unknown) => settle({ ok: false, message: describeFailure(error) }),
       );
@@ -67,7 +68,7 @@ export class DelegateChannel {
       outcome,
       cancel: (reason) => {
         if (state.kind !== 'pending') return;
-        state.source.cancel();
+        state.token.cancel();
         this.logger.debug(`${method} cancelled: ${reason}`);
         settle({ ok: false, message: reason });
       },
