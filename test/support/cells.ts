@@ -19,8 +19,8 @@ export async function openSession(host: RawHost, sessionId = 's', limits?: Recor
   return sessionId;
 }
 
-export function execute(host: RawHost, params: Record<string, unknown>): Promise<CellResponse> {
-  return host.call<CellResponse>('cell/execute', { sessionId: 's', ...params });
+export function execute(host: RawHost, params: Record<string, unknown>, timeoutMs?: number): Promise<CellResponse> {
+  return host.call<CellResponse>('cell/execute', { sessionId: 's', ...params }, timeoutMs);
 }
 
 /** Index of the first received message matching `match`, or -1. */

@@ -41,6 +41,9 @@ export interface Contained {
  * and serving, the neighbour completes normally, the offender's committed store is intact and its
  * session runs a next cell. Returns both responses for the case's own checks.
  */
+/** Below the containment tests' own 60 s timeout, so a hang reports the host's stderr. */
+const OFFENDER_WAIT_MS = 50_000;
+
 export async function containedRun(host: RawHost, limits: Record<string, unknown>, params: Record<string, unknown>): Promise<Contained> {
   const pid = host.child.pid;
   await openSession(host, 'offender', limits);
@@ -62,7 +65,8 @@ export async function containedRun(host: RawHost, limits: Record<string, unknown
   const neighbour = execute(host, { sessionId: 'neighbour', source: 'const v = await tools.gate(); text("neighbour " + v)', tools: [{ name: 'gate' }] });
   await gateCalled;
 
-  const offender = await execute(host, { sessionId: 'offender', ...params });
+  // The offender's work (a 40 MB source, a flood) is what a loaded machine stretches: this wait only catches a hang.
+  const offender = await execute(host, { sessionId: 'offender', ...params }, OFFENDER_WAIT_MS);
   release();
   const neighbourResponse = await neighbour;
   expect(neighbourResponse).to.deep.include({ status: 'completed', error: null });

@@ -68,8 +68,8 @@ export class RawHost {
   }
 
   /** The result of a request; fails the test with the error otherwise. */
-  async call<T = any>(method: string, params?: unknown): Promise<T> {
-    const response = await this.request(method, params);
+  async call<T = any>(method: string, params?: unknown, timeoutMs?: number): Promise<T> {
+    const response = await this.request(method, params, undefined, timeoutMs);
     if (response.error) throw new Error(`${method} failed: ${JSON.stringify(response.error)}`);
     return response.result as T;
   }
