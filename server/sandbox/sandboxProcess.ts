@@ -73,6 +73,8 @@ export class SandboxProcess {
   private nextRun = 1;
   private nextRealm = 1;
   private readonly realms = new Set<RealmId>();
+  /** Credit not yet returned, by run, until the host's output drains (creditOnceDrained). */
+  private readonly owed = new Map<RunId, number>();
 
   constructor(private readonly options: SandboxProcessOptions) {
     this.child = fork(ENTRY, [options.logLevel], {
@@ -171,11 +173,23 @@ export class SandboxProcess {
     }
   }
 
-  /** What the run sent has been handed to the output (a cell/output, a delegate request): credit it back once that drains. */
+  /**
+   * What the run sent has been handed to the output (a cell/output, a delegate request): credit it
+   * back once that drains. Credits owed when the output drains leave as one message per run, not
+   * one per message credited (a burst of parallel tool calls would double its replies).
+   */
   private creditOnceDrained(message: FromSandbox & { run: RunId }): void {
     const bytes = meteredBytes(message);
-    if (bytes > 0) void this.options.whenOutputDrains().then(() => this.post({ t: 'credit', run: message.run, bytes }));
+    if (bytes === 0) return;
+    const owed = this.owed.size === 0;
+    this.owed.set(message.run, (this.owed.get(message.run) ?? 0) + bytes);
+    if (owed) void this.options.whenOutputDrains().then(this.payCredits);
   }
+
+  private readonly payCredits = (): void => {
+    for (const [run, bytes] of this.owed) this.post({ t: 'credit', run, bytes });
+    this.owed.clear();
+  };
 
   private post(message: ToSandbox & { run: RunId }): void {
     if (this.state.kind === 'running' && this.runs.has(message.run)) this.outbox.post(message);
