@@ -4,8 +4,10 @@
  * sessions, stores and the connection. It exits when the host disconnects; a catastrophic V8
  * error kills it (prepared.ts) after one FATAL_PREFIX line on stderr.
  */
+import { Socket } from 'node:net';
 import { createStderrLogger, isLogLevel } from '../log.js';
 import type { CellEvents, CellRun, Realm } from './api.js';
+import { BULK_FD, BulkReader } from './bulkChannel.js';
 import { messageOf } from './errors.js';
 import { meteredBytes, Outbox, OUTPUT_WINDOW_BYTES, type CallId, type CallKind, type Calls, type CallResult, type FromSandbox, type RealmId, type RunId, type ToSandbox } from './messages.js';
 import { createSandbox } from './sandbox.js';
@@ -131,4 +133,6 @@ process.on('message', (batch: ToSandbox[]) => {
   for (const message of batch) handle(message);
 });
 process.on('disconnect', () => process.exit(0));
+const bulk = new BulkReader(({ run, call }, text) => handle({ t: 'reply', run, call, value: { ok: true, result: text } }));
+new Socket({ fd: BULK_FD, readable: true, writable: false }).on('data', (chunk: Buffer) => bulk.push(chunk));
 outbox.post({ t: 'ready' });

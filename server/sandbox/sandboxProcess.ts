@@ -7,14 +7,17 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { createInterface } from 'node:readline';
+import type { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from '../log.js';
 import type { CellEvents, CellExit, CellProgram, CellRun } from './api.js';
+import { BULK_MIN_CHARS, writeBulkResult } from './bulkChannel.js';
 import { messageOf } from './errors.js';
 import {
   FATAL_PREFIX,
   meteredBytes,
   Outbox,
+  type CallId,
   type CallRequest,
   type CallResult,
   type FromSandbox,
@@ -69,6 +72,8 @@ export class SandboxProcess {
   private state: ProcessState = { kind: 'running' };
   private readonly runs = new Map<RunId, HostRun>();
   private readonly outbox: Outbox<ToSandbox>;
+  /** Large string tool results (bulkChannel.ts). */
+  private readonly bulk: Writable;
   private fatal: string | null = null;
   private nextRun = 1;
   private nextRealm = 1;
@@ -80,8 +85,11 @@ export class SandboxProcess {
     this.child = fork(ENTRY, [options.logLevel], {
       execArgv: ['--no-node-snapshot', ...PERMISSIONS],
       serialization: 'advanced',
-      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc', 'pipe'],
     });
+    this.bulk = this.child.stdio[4] as Writable;
+    // The child's exit is handled once, on 'close'; a write after it fails with EPIPE here.
+    this.bulk.on('error', (error) => options.logger.debug(`sandbox bulk pipe: ${error.message}`));
     this.outbox = new Outbox((batch) => {
       if (this.child.connected) this.child.send(batch, (error) => error && this.options.logger.debug(`sandbox send failed: ${error.message}`));
     });
@@ -167,7 +175,7 @@ export class SandboxProcess {
         run.events.yieldControl();
         return;
       case 'call':
-        void this.answer(run.events, message).then((value) => this.post({ t: 'reply', run: message.run, call: message.call, value }));
+        void this.answer(run.events, message).then((value) => this.reply(message.run, message.call, value));
         this.creditOnceDrained(message);
         return;
     }
@@ -190,6 +198,14 @@ export class SandboxProcess {
     for (const [run, bytes] of this.owed) this.post({ t: 'credit', run, bytes });
     this.owed.clear();
   };
+
+  private reply(run: RunId, call: CallId, value: CallResult): void {
+    if (isBulkResult(value)) {
+      if (this.state.kind === 'running' && this.runs.has(run)) writeBulkResult(this.bulk, run, call, value.result);
+      return;
+    }
+    this.post({ t: 'reply', run, call, value });
+  }
 
   private post(message: ToSandbox & { run: RunId }): void {
     if (this.state.kind === 'running' && this.runs.has(message.run)) this.outbox.post(message);
@@ -236,4 +252,9 @@ function describeExit(code: number | null, signal: NodeJS.Signals | null, fatal:
 
 function lostRun(cause: string): CellRun {
   return { done: Promise.resolve({ kind: 'lost', error: `sandbox process exited: ${cause}` }), terminate() {} };
+}
+
+/** A successful tool result that is one long string: it goes on the bulk pipe. */
+function isBulkResult(value: CallResult): value is { ok: true; result: string } {
+  return typeof value === 'object' && value !== null && value.ok && typeof value.result === 'string' && value.result.length >= BULK_MIN_CHARS;
 }

@@ -1,0 +1,88 @@
+/**
+ * The bulk pipe for large string tool results (server/sandbox/bulkChannel.ts): frames survive any
+ * chunking and keep their order, strings come back exactly (lone surrogates included), and through
+ * a real sandbox process bulk and ordinary results reach the right calls.
+ */
+import { expect } from 'chai';
+import { PassThrough } from 'node:stream';
+import { silentLogger } from '../../server/log.js';
+import { BULK_MIN_CHARS, BulkReader, writeBulkResult, type BulkHeader } from '../../server/sandbox/bulkChannel.js';
+import { Supervisor } from '../../server/sandbox/supervisor.js';
+import { runCell, texts } from './harness.js';
+
+/** Shared with the cell, which rebuilds each expected string to compare. */
+const GENERATE = `(kind, size) => {
+  const unit = kind === 'ascii' ? 'abc{"}\\\\\\n' : kind === 'wide' ? 'é€😀\\ud800x' : 'small';
+  return unit.repeat(Math.ceil(size / unit.length)).slice(0, size);
+}`;
+const generate = new Function(`return ${GENERATE}`)() as (kind: string, size: number) => string;
+
+/** The frames of `texts` as written to a pipe, as one buffer. */
+async function framesOf(texts: string[]): Promise<Buffer> {
+  const pipe = new PassThrough();
+  const parts: Buffer[] = [];
+  pipe.on('data', (chunk: Buffer) => parts.push(chunk));
+  texts.forEach((text, i) => writeBulkResult(pipe, 7, i + 1, text));
+  pipe.end();
+  await new Promise((resolve) => pipe.once('end', resolve));
+  return Buffer.concat(parts);
+}
+
+function readAll(bytes: Buffer, chunkSizes: (i: number) => number): Array<[BulkHeader, string]> {
+  const delivered: Array<[BulkHeader, string]> = [];
+  const reader = new BulkReader((header, text) => delivered.push([header, text]));
+  for (let offset = 0, i = 0; offset < bytes.length; i++) {
+    const size = chunkSizes(i);
+    reader.push(bytes.subarray(offset, offset + size));
+    offset += size;
+  }
+  return delivered;
+}
+
+describe('sandbox: bulk channel', function () {
+  this.timeout(60_000);
+
+  it('delivers frames in order, exactly, however the pipe splits them', async () => {
+    const sent = [generate('ascii', 1000), generate('wide', 999), generate('ascii', 1), generate('wide', 2)];
+    const bytes = await framesOf(sent);
+    for (const chunking of [() => 1, () => 7, (i: number) => 1 + ((i * 37) % 500), () => bytes.length]) {
+      const delivered = readAll(bytes, chunking);
+      expect(delivered.map(([header]) => [header.run, header.call, header.encoding])).to.deep.equal([
+        [7, 1, 'latin1'],
+        [7, 2, 'utf16le'],
+        [7, 3, 'latin1'],
+        [7, 4, 'utf16le'],
+      ]);
+      expect(delivered.map(([, text]) => text)).to.deep.equal(sent);
+    }
+  });
+
+  it('refuses a stream that is not frames', () => {
+    const reader = new BulkReader(() => expect.fail('nothing is delivered'));
+    expect(() => reader.push(Buffer.from([0xff, 0xff, 0xff, 0xff]))).to.throw('bulk channel: a header of 4294967295 bytes');
+  });
+
+  it('brings large and small results of parallel tool calls to the right calls of a cell in a sandbox process', async () => {
+    const sandbox = new Supervisor({ logger: silentLogger, logLevel: 'error', maxProcesses: 1, idleExitMs: 60_000, whenOutputDrains: () => Promise.resolve() });
+    const calls = [['ascii', BULK_MIN_CHARS], ['wide', BULK_MIN_CHARS + 5], ['small', 5], ['ascii', 3 * BULK_MIN_CHARS + 1], ['wide', 2 * BULK_MIN_CHARS]] as const;
+    try {
+      const { exit, rec } = await runCell(
+        sandbox,
+        `const generate = ${GENERATE};
+        const calls = ${JSON.stringify(calls)};
+        const results = await Promise.all(calls.map(([kind, size]) => tools.echo({ kind, size })));
+        text(results.map((r, i) => r === generate(...calls[i]) ? 'same ' + r.length : 'differs').join(', '))`,
+        {
+          tool: async (_name, inputJson) => {
+            const { kind, size } = JSON.parse(inputJson!) as { kind: string; size: number };
+            return { ok: true, result: generate(kind, size) };
+          },
+        },
+      );
+      expect(exit).to.deep.equal({ kind: 'completed', error: null });
+      expect(texts(rec)).to.deep.equal([calls.map(([, size]) => `same ${size}`).join(', ')]);
+    } finally {
+      sandbox.dispose();
+    }
+  });
+});
