@@ -1,7 +1,7 @@
-import type { CellResponse, CellYieldResult, EffectiveSessionLimits, SessionLimits } from '../schemas/index.js';
+import { ErrorCode, type CellResponse, type CellYieldResult, type EffectiveSessionLimits, type SessionLimits } from '../schemas/index.js';
 import { withScope, type CallOptions, type CallScope } from './cancellation.js';
 import { hostCellId, publicCellId } from './cellIds.js';
-import { HostReplacedError, SessionClosedError, StaleCellError } from './errors.js';
+import { HostReplacedError, RpcError, SessionClosedError, StaleCellError } from './errors.js';
 import type { HostConnection } from './hostConnection.js';
 import type { HostManager } from './hostManager.js';
 import type { BoundSession, CellClosedEvent, Delegate, ExecuteRequest, SessionResetEvent, WaitRequest } from './types.js';
@@ -82,7 +82,9 @@ export class CodeModeSession {
   execute(request: ExecuteRequest, options?: CallOptions): Promise<CellResponse> {
     return withScope(`execute in session ${this.id}`, options, async (scope) => {
       const binding = await this.bind(scope, { kind: 'work' });
-      const response = await binding.connection.cells.execute({ ...request, sessionId: binding.hostSessionId }, scope);
+      const response = await binding.connection.cells
+        .execute({ ...request, sessionId: binding.hostSessionId }, scope)
+        .catch((error: unknown) => Promise.reject(publicBusy(this.id, binding, error)));
       return publicResponse(binding, response);
     });
   }
@@ -255,4 +257,14 @@ function hostIdOf(binding: Binding, cellId: string): string {
 
 function publicResponse(binding: Binding, response: CellResponse): CellResponse {
   return { ...response, cellId: publicCellId(binding.generation, response.cellId) };
+}
+
+/** SessionBusy names the running cell by the host's ids; the caller knows it by the public ones. */
+function publicBusy(sessionId: string, binding: Binding, error: unknown): unknown {
+  if (!(error instanceof RpcError) || error.rpcCode !== ErrorCode.SessionBusy) return error;
+  const data = error.data as Record<string, unknown> | null;
+  if (typeof data?.cellId !== 'string') return error;
+  const cellId = publicCellId(binding.generation, data.cellId);
+  const message = `Persistent session ${sessionId} is running cell ${cellId}; its cells run one at a time. Wait for it or terminate it first.`;
+  return new RpcError(error.rpcCode, message, { ...data, sessionId, cellId });
 }

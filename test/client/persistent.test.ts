@@ -47,6 +47,22 @@ describe('CodeModeClient: persistent sessions with the real host', function () {
     expect((await session.execute({ source: '1 + 1' })).items).to.deep.equal([{ type: 'text', text: '2' }]);
   });
 
+  it('names the running cell of SessionBusy by its public id after a host replacement', async () => {
+    const session = await client.openSession({ persistent: true });
+    const pid = client.hostPid as number;
+    pids.add(pid);
+    process.kill(pid, 'SIGKILL');
+    await until(`host ${pid} to be reaped`, () => client.hostPid !== pid);
+    await rejectsWith(session.execute({ source: '1' }), 'HOST_REPLACED');
+    const running = await session.execute({ source: 'await new Promise(() => {})', yieldTimeMs: 0 });
+    expect(running.cellId).to.match(/^g2:\d+$/);
+    const busy = (await rejectsWith(session.execute({ source: '1' }), 'RPC')) as RpcError;
+    expect(busy.rpcCode).to.equal(ErrorCode.SessionBusy);
+    expect(busy.data).to.deep.include({ kind: 'SessionBusy', sessionId: session.id, cellId: running.cellId });
+    expect(busy.message).to.equal(`Persistent session ${session.id} is running cell ${running.cellId}; its cells run one at a time. Wait for it or terminate it first.`);
+    await session.terminate(running.cellId);
+  });
+
   it('keeps HOST_REPLACED for a lost host: the new generation is persistent again, with a fresh realm and no reset event', async () => {
     const resets: SessionResetEvent[] = [];
     const session = await client.openSession({ persistent: true, onSessionReset: (event) => resets.push(event) });
