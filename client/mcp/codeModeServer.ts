@@ -43,6 +43,8 @@ export async function serveCodeMode(options: CodeModeServerOptions): Promise<voi
       invokeTool: mcp.invokeTool,
       // Defining this hook is what asks the host to stream output.
       cellOutput: (event) => progress.output(event.cellId, event.items),
+      // A cell's notify() is news for whoever watches the cell: a progress message, not output.
+      notify: (note) => progress.output(note.cellId, [{ type: 'text', text: note.text }]),
       cellClosed: (event) => progress.closed(event.cellId),
     },
     ...(options.hostCommand === undefined ? {} : { command: options.hostCommand }),

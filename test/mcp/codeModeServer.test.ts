@@ -143,6 +143,24 @@ describe('codemode mcp (code mode as an MCP server)', function () {
     expect(progress.map((p) => p.message).join('\n')).to.match(/^first(\nsecond)?$/);
   });
 
+  it("sends a cell's notify() as a progress message, not as output", async () => {
+    const progress: Progress[] = [];
+    const go = join(workspace.files, 'go-notify.txt');
+    const result = await call(
+      'execute',
+      { code: `notify('halfway'); ${untilFile(go)}; text('done')` },
+      {
+        onprogress: (p) => {
+          progress.push(p);
+          writeFileSync(go, 'go');
+        },
+      },
+    );
+    expect(texts(result)).to.deep.equal(['done']);
+    expect(progress[0]).to.deep.include({ progress: 1, message: 'halfway' });
+    expect(progress.map((p) => p.message).join('\n')).to.match(/^halfway(\ndone)?$/);
+  });
+
   for (const [n, withProgress] of [[1, false], [2, true]] as const) {
     it(`cancelling an execute terminates its cell, which cancels the downstream MCP request (${withProgress ? 'with' : 'without'} a progress token)`, async () => {
       const abort = new AbortController();
