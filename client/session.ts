@@ -84,7 +84,7 @@ export class CodeModeSession {
       const binding = await this.bind(scope, { kind: 'work' });
       const response = await binding.connection.cells
         .execute({ ...request, sessionId: binding.hostSessionId }, scope)
-        .catch((error: unknown) => Promise.reject(publicBusy(this.id, binding, error)));
+        .catch((error: unknown) => Promise.reject(publicError(this.id, binding, error)));
       return publicResponse(binding, response);
     });
   }
@@ -259,12 +259,19 @@ function publicResponse(binding: Binding, response: CellResponse): CellResponse 
   return { ...response, cellId: publicCellId(binding.generation, response.cellId) };
 }
 
-/** SessionBusy names the running cell by the host's ids; the caller knows it by the public ones. */
-function publicBusy(sessionId: string, binding: Binding, error: unknown): unknown {
-  if (!(error instanceof RpcError) || error.rpcCode !== ErrorCode.SessionBusy) return error;
+/**
+ * An execute's error that names a cell (SessionBusy: the cell still running; MessageTooLarge: the
+ * cell whose output waits for a smaller wait) names it by the host's ids; the caller knows the
+ * public ones.
+ */
+function publicError(sessionId: string, binding: Binding, error: unknown): unknown {
+  if (!(error instanceof RpcError)) return error;
   const data = error.data as Record<string, unknown> | null;
   if (typeof data?.cellId !== 'string') return error;
   const cellId = publicCellId(binding.generation, data.cellId);
-  const message = `Persistent session ${sessionId} is running cell ${cellId}; its cells run one at a time. Wait for it or terminate it first.`;
+  const message =
+    error.rpcCode === ErrorCode.SessionBusy
+      ? `Persistent session ${sessionId} is running cell ${cellId}; its cells run one at a time. Wait for it or terminate it first.`
+      : error.message;
   return new RpcError(error.rpcCode, message, { ...data, sessionId, cellId });
 }

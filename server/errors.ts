@@ -87,6 +87,13 @@ export const hostError = {
       { limit: 'maxMessageBytes', messageBytes, maxMessageBytes, cellId },
     );
   },
+  outputTooLarge(cellId: string, messageBytes: number, maxMessageBytes: number) {
+    return protocolError(
+      'MessageTooLarge',
+      `The output of cell ${cellId} since its last observation is ${messageBytes} bytes as JSON, over maxMessageBytes (${maxMessageBytes}), so it was not sent; it stays buffered and the cell runs on: collect it with cell/wait and a smaller maxOutputTokens, or raise --max-message-bytes.`,
+      { limit: 'maxMessageBytes', messageBytes, maxMessageBytes, cellId },
+    );
+  },
   internal(method: string) {
     return protocolError('InternalError', `Internal error while handling ${method}; the host logged it on stderr and keeps serving.`);
   },

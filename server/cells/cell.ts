@@ -257,11 +257,23 @@ export class Cell {
     return bytes <= room ? undefined : bytes;
   }
 
+  /**
+   * Ends the observation with the output so far. Output too large to send stays buffered for the
+   * next observation, which can ask for less (maxOutputTokens), as a final result does.
+   */
   private endObservation(status: 'yielded'): void {
     const observer = this.observer;
     if (observer === undefined) return;
     this.observer = undefined;
-    observer.resolve(this.responseOf(status, this.output.drain().items, null, observer.receivedAt, observer.maxOutputTokens));
+    const pending = this.output.peek();
+    const response = this.responseOf(status, pending.items, null, observer.receivedAt, observer.maxOutputTokens);
+    const bytes = this.oversize({ status: 'completed', error: null, items: pending.items, itemBytes: pending.jsonBytes }, response);
+    if (bytes !== undefined) {
+      observer.reject(hostError.outputTooLarge(this.id, bytes, this.options.host.maxResponseBytes));
+      return;
+    }
+    this.output.drain();
+    observer.resolve(response);
   }
 
   private responseOf(status: CellStatus, items: ContentItem[], error: string | null, receivedAt: number, maxOutputTokens: number | undefined): CellResponse {

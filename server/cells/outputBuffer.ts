@@ -44,14 +44,16 @@ export class OutputBuffer {
     return kept;
   }
 
+  /** What `drain` would return, leaving it buffered. */
+  peek(): Drained {
+    if (this.droppedBytes === 0) return { items: this.items, jsonBytes: this.jsonBytes };
+    const marker: ContentItem = { type: 'text', text: `[output truncated: ${this.droppedBytes} bytes dropped]` };
+    return { items: [...this.items, marker], jsonBytes: this.jsonBytes + itemBytes(marker).json };
+  }
+
   /** Everything buffered since the previous drain, plus the loss marker if anything was dropped. */
   drain(): Drained {
-    const drained = { items: this.items, jsonBytes: this.jsonBytes };
-    if (this.droppedBytes > 0) {
-      const marker: ContentItem = { type: 'text', text: `[output truncated: ${this.droppedBytes} bytes dropped]` };
-      drained.items.push(marker);
-      drained.jsonBytes += itemBytes(marker).json;
-    }
+    const drained = this.peek();
     this.items = [];
     this.bytes = 0;
     this.jsonBytes = 0;

@@ -73,6 +73,22 @@ describe('host: every request answered, every result delivered (docs/protocol.md
       ['--max-message-bytes', String(1 << 20)],
     ));
 
+  it('keeps yielded output buffered when its response cannot be sent, for a wait that asks for less', () =>
+    withHost(
+      async (host) => {
+        await openSession(host, 's', { maxOutputBytes: 4 << 20 });
+        const tooLarge = await host.request('cell/execute', { sessionId: 's', source: "text('a'.repeat(1_500_000)); text('MIDDLE'); yield_control(); await new Promise(() => {})" });
+        expect(tooLarge.error?.code).to.equal(-32031);
+        expect(tooLarge.error?.message).to.match(/^The output of cell 1 since its last observation is 15\d{5} bytes as JSON, over maxMessageBytes \(1048576\), so it was not sent; it stays buffered/);
+        expect(tooLarge.error?.data).to.deep.include({ kind: 'MessageTooLarge', cellId: '1', maxMessageBytes: 1 << 20 });
+        const collected = await host.call<CellResponse>('cell/wait', { sessionId: 's', cellId: '1', maxOutputTokens: 100, yieldTimeMs: 0 });
+        expect(collected.status).to.equal('yielded');
+        expect(texts(collected).at(-1)).to.equal('MIDDLE');
+        expect((await host.call<CellResponse>('cell/terminate', { sessionId: 's', cellId: '1' })).status).to.equal('terminated');
+      },
+      ['--max-message-bytes', String(1 << 20)],
+    ));
+
   it('settles a tool call on every malformed answer that names it, and never replies -32600 to it', () =>
     withHost(async (host) => {
       await openSession(host);
