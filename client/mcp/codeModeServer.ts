@@ -51,6 +51,8 @@ export async function serveCodeMode(options: CodeModeServerOptions): Promise<voi
     ...(options.onHostStderr === undefined ? {} : { onStderr: options.onHostStderr }),
   });
   let session: Promise<CodeModeSession> | undefined;
+  /** Settles once the cell of the last execute cancelled while observed has been terminated. */
+  let stopping: Promise<void> = Promise.resolve();
   // One persistent session per MCP connection, opened by the first call that needs it: the
   // model's variables live on from one execute to the next, and its cells run one at a time.
   const openSession = () =>
@@ -89,6 +91,8 @@ export async function serveCodeMode(options: CodeModeServerOptions): Promise<voi
           if (language !== 'javascript' && language !== 'typescript') throw new ArgumentError('language must be "javascript" or "typescript"');
           const yieldTimeMs = timeoutArgument(args, DEFAULT_EXECUTE_TIMEOUT_MS);
           const live = await openSession();
+          // The session runs one cell at a time: a cell being stopped for a cancelled execute goes first.
+          await stopping;
           const tools = mcp.definitions();
           if (sink === undefined) return cellResult(await live.execute({ source: code, language, tools, yieldTimeMs }, call));
           // The cell's id is needed to route its output: learn it at once, then observe.
@@ -107,7 +111,7 @@ export async function serveCodeMode(options: CodeModeServerOptions): Promise<voi
             return await observe(live, first.cellId, yieldTimeMs, first.items, sink);
           } catch (error) {
             // A cancelled execute stops its cell, as the client does for an execute cancelled before it answered.
-            if (extra.signal.aborted) void live.terminate(first.cellId).catch(() => undefined);
+            if (extra.signal.aborted) stopping = live.terminate(first.cellId).then(() => undefined, () => undefined);
             throw error;
           }
         }
