@@ -1,11 +1,11 @@
 /**
  * Writes framed messages to the host's stdin: header and body as one buffer, one `stream.write`
  * per message, so frames never interleave and need no lock. The frames written in one tick leave
- * in one `writev` (the stream is corked until the tick ends). vscode-jsonrpc dispatches one
- * incoming message per macrotask, so delegate responses mostly leave one per system call, but
- * never two per message as with its StreamMessageWriter. A stream error (EPIPE once the host
- * died) is reported once; every later write then fails at once, and a write nobody waits for
- * fails silently, so no error becomes an unhandled rejection or an unhandled 'error' event.
+ * in one `writev` (the stream is corked until the tick ends). The client hands every message
+ * already read to its dispatcher in one turn (FrameReader), so the delegate responses they
+ * produce leave in one write. A stream error (EPIPE once the host died) is reported once; every
+ * later write then fails at once, and a write nobody waits for fails silently, so no error
+ * becomes an unhandled rejection or an unhandled 'error' event.
  */
 import type { Writable } from 'node:stream';
 import { encodeFrame, TickCork, type JsonText } from '../schemas/framing.js';

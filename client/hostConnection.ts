@@ -1,11 +1,5 @@
-import {
-  createMessageConnection,
-  ErrorCodes,
-  ResponseError,
-  StreamMessageReader,
-  type CancellationToken,
-  type MessageConnection,
-} from 'vscode-jsonrpc/node';
+import { ErrorCodes, ResponseError, type CancellationToken, type MessageReader, type MessageWriter } from 'vscode-jsonrpc/node';
+import { Dispatcher } from '../schemas/rpcDispatcher.js';
 import {
   DEFAULT_HOST_LIMITS,
   ErrorCode,
@@ -21,6 +15,7 @@ import { CellRequests, type RequestChannel } from './cellRequests.js';
 import { CellTracker } from './cellTracker.js';
 import { DelegateDispatcher, type KeepAlive } from './delegateDispatcher.js';
 import { CodeModeError, HostLostError, ProtocolError, RpcError, SessionClosedError } from './errors.js';
+import { FrameReader } from './frameReader.js';
 import { FrameWriter } from './frameWriter.js';
 import type { HostCommand } from './hostCommand.js';
 import { describeExit, HostProcess, type ExitInfo } from './hostProcess.js';
@@ -42,13 +37,13 @@ export type ConnectionEnd = { kind: 'lost'; reason: string } | { kind: 'closed' 
 
 type Phase = { kind: 'handshaking' } | { kind: 'ready' } | { kind: 'stopping' } | { kind: 'ended'; end: ConnectionEnd };
 
-/** vscode-jsonrpc's own codes for a request that got no answer because the transport failed. */
+/** The codes of a request that got no answer because the transport failed. */
 const TRANSPORT_CODES = new Set<number>([ErrorCodes.MessageWriteError, ErrorCodes.PendingResponseRejected, ErrorCodes.ConnectionInactive]);
 
 /**
  * One host child and the JSON-RPC connection to it, from spawn to reaping. Any loss (exit,
  * signal, closed pipe, protocol violation, failed handshake) kills the child's group, and once it
- * has exited: disposes the connection (which is what rejects vscode-jsonrpc's pending requests),
+ * has exited: disposes the dispatcher (which is what rejects its pending requests),
  * fails every call in flight with HOST_LOST naming the exit status or the violation, aborts every
  * delegate call and hands every live cell to durable cleanup. A connection is never revived.
  */
@@ -62,7 +57,9 @@ export class HostConnection implements KeepAlive, RequestChannel {
   private limits: HostLimits | undefined;
   private holds = 0;
   private readonly process: HostProcess;
-  private readonly rpc: MessageConnection;
+  private readonly rpc: Dispatcher;
+  private readonly reader: MessageReader;
+  private readonly guardedWriter: MessageWriter;
   private readonly writer: FrameWriter;
   private readonly tracker = new CellTracker();
 
@@ -76,17 +73,21 @@ export class HostConnection implements KeepAlive, RequestChannel {
   private constructor(options: ConnectionOptions) {
     this.process = new HostProcess(options.command, options.onStderr);
     const guard = new WireGuard((violation) => this.detectLoss(violation));
-    const reader = guard.guardReader(new StreamMessageReader(this.process.stdout));
+    this.reader = guard.guardReader(new FrameReader(this.process.stdout));
     // The writer enforces maxMessageBytes: requests over it are refused, responses replaced.
     this.writer = new FrameWriter(this.process.stdin, () => this.maxMessageBytes);
-    this.rpc = createMessageConnection(reader, guard.guardWriter(this.writer));
+    this.guardedWriter = guard.guardWriter(this.writer);
+    // Messages are dispatched as they are read, so the answers of one read leave in one write.
+    this.rpc = new Dispatcher(this.guardedWriter, SILENT, 'host');
     const dispatcher = new DelegateDispatcher(this.tracker, (violation) => this.detectLoss(violation), this);
     this.rpc.onRequest((method, params, token) => dispatcher.onRequest(method, params, token));
     this.rpc.onNotification((method, params) => dispatcher.onNotification(method, params));
     // Write errors and the end of stdout mean the host is going; its exit status says why.
-    this.rpc.onError(() => this.detectLoss());
-    this.rpc.onClose(() => this.detectLoss());
-    this.rpc.listen();
+    for (const end of [this.reader, this.guardedWriter]) {
+      end.onError(() => this.detectLoss());
+      end.onClose(() => this.detectLoss());
+    }
+    this.reader.listen(this.rpc.dispatch);
     this.cells = new CellRequests(this, this.tracker);
     this.ended = this.process.exited.then((info) => this.finish(info));
   }
@@ -209,12 +210,10 @@ export class HostConnection implements KeepAlive, RequestChannel {
     params: MethodParams[M] | undefined,
     token: CancellationToken | undefined,
   ): Promise<MethodResults[M]> {
-    const args: unknown[] = params === undefined ? [] : [params];
-    if (token !== undefined) args.push(token);
     this.hold();
     let result: unknown;
     try {
-      result = await this.rpc.sendRequest(method, ...args);
+      result = await this.rpc.sendRequest(method, params, token);
     } catch (error) {
       throw await this.translate(error);
     } finally {
@@ -262,8 +261,10 @@ export class HostConnection implements KeepAlive, RequestChannel {
   private finish(info: ExitInfo): ConnectionEnd {
     const end: ConnectionEnd = this.phase.kind === 'stopping' ? { kind: 'closed' } : { kind: 'lost', reason: this.lossReason(info) };
     this.phase = { kind: 'ended', end };
-    // vscode-jsonrpc rejects pending requests only on dispose, not when the stream closes.
+    // Pending requests are rejected on dispose, not when the stream closes.
     this.rpc.dispose();
+    this.reader.dispose();
+    this.guardedWriter.dispose();
     this.tracker.failAll();
     return end;
   }
@@ -276,6 +277,9 @@ export class HostConnection implements KeepAlive, RequestChannel {
     return `code-mode host ${describeExit(info)}${during}${crashed && stderr !== '' ? ` (stderr: ${stderr})` : ''}`;
   }
 }
+
+/** The wire guard reports every violation the client acts on; nothing else is worth a log line. */
+const SILENT = { error() {}, warn() {} };
 
 function endError(end: ConnectionEnd): Error {
   return end.kind === 'lost' ? new HostLostError(end.reason) : new SessionClosedError('The client');

@@ -8,7 +8,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { encodeFrame } from '../../schemas/framing.js';
-import { FrameParser } from '../../server/transport/frameParser.js';
+import { FrameParser } from '../../schemas/frameParser.js';
 import { PARALLEL_CALLS } from '../metrics/toolCalls.js';
 import { sampleMs, timing, warmupFor, type Timing } from '../stats.js';
 

@@ -4,7 +4,7 @@
  * one write; no library, no dispatch queue.
  */
 import { encodeFrame } from '../../schemas/framing.js';
-import { FrameParser } from '../../server/transport/frameParser.js';
+import { FrameParser } from '../../schemas/frameParser.js';
 
 let answers: Buffer[] = [];
 const parser = new FrameParser(Number.MAX_SAFE_INTEGER, {

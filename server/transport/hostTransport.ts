@@ -1,21 +1,21 @@
 /**
  * The host's JSON-RPC connection on stdio: our reader, gate and writer, which implement every
  * bad-input rule of docs/protocol.md, and a dispatcher that handles what the gate lets through in
- * arrival order (see hostConnection.ts for the handler conventions it keeps from vscode-jsonrpc).
+ * arrival order (see schemas/rpcDispatcher.ts for the handler conventions it keeps from vscode-jsonrpc).
  */
 import type { Readable, Writable } from 'node:stream';
 import { Emitter, type Event } from 'vscode-jsonrpc/node';
 import type { Logger } from '../log.js';
-import type { FrameHeaderError } from './frameHeaderError.js';
-import { Dispatcher, type HostConnection } from './hostConnection.js';
+import type { FrameHeaderError } from '../../schemas/frameHeaderError.js';
+import { Dispatcher, type RpcConnection as HostConnection } from '../../schemas/rpcDispatcher.js';
 import { InFlightRequests } from './inFlightRequests.js';
 import { MessageGate } from './messageGate.js';
 import { HostMessageReader } from './messageReader.js';
 import { HostMessageWriter } from './messageWriter.js';
 import { OutgoingRequests } from './outgoingRequests.js';
 
-export { FrameHeaderError, type FrameHeaderProblem } from './frameHeaderError.js';
-export type { HostConnection } from './hostConnection.js';
+export { FrameHeaderError, type FrameHeaderProblem } from '../../schemas/frameHeaderError.js';
+export type { RpcConnection as HostConnection } from '../../schemas/rpcDispatcher.js';
 
 export interface HostTransportOptions {
   /** Client-to-host bytes (process.stdin). */
@@ -69,7 +69,7 @@ export function createHostTransport(options: HostTransportOptions): HostTranspor
     onFatal: (error) => fatal.fire(error),
     onInputEnd: () => inputEnd.fire(),
   });
-  const dispatcher = new Dispatcher(writer, logger);
+  const dispatcher = new Dispatcher(writer, logger, 'client');
   const writeError = new Emitter<Error>();
   writer.onError(([error]) => writeError.fire(error));
   return {

@@ -8,8 +8,8 @@
 import type { Readable } from 'node:stream';
 import { AbstractMessageReader, Disposable, type DataCallback, type MessageReader } from 'vscode-jsonrpc/node';
 import type { Logger } from '../log.js';
-import type { FrameHeaderError } from './frameHeaderError.js';
-import { FrameParser } from './frameParser.js';
+import type { FrameHeaderError } from '../../schemas/frameHeaderError.js';
+import { FrameParser } from '../../schemas/frameParser.js';
 import type { MessageGate } from './messageGate.js';
 
 export interface HostMessageReaderOptions {

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { FrameHeaderError } from '../../server/transport/frameHeaderError.js';
-import { FrameParser, OVERSIZE_HEAD_BYTES, MAX_HEADER_BYTES } from '../../server/transport/frameParser.js';
+import { FrameHeaderError } from '../../schemas/frameHeaderError.js';
+import { FrameParser, OVERSIZE_HEAD_BYTES, MAX_HEADER_BYTES } from '../../schemas/frameParser.js';
 import { frame } from './harness.js';
 
 type Event = { frame: string } | { oversize: number } | { fatal: FrameHeaderError };

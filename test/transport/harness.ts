@@ -2,7 +2,7 @@
 import { PassThrough } from 'node:stream';
 import { ResponseError, type CancellationToken } from 'vscode-jsonrpc/node';
 import type { Logger } from '../../server/log.js';
-import { FrameParser } from '../../server/transport/frameParser.js';
+import { FrameParser } from '../../schemas/frameParser.js';
 import { createHostTransport, type HostTransport, type HostTransportOptions } from '../../server/transport/hostTransport.js';
 
 export function frame(body: string | Buffer): Buffer {

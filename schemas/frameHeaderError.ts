@@ -1,5 +1,5 @@
 /**
- * The one fatal transport error: a frame header the host cannot parse. After it the byte stream
+ * The one fatal transport error: a frame header the reader cannot parse. After it the byte stream
  * cannot be resynchronised (the body length is unknown), so the owner must tear down and exit 2.
  */
 export type FrameHeaderProblem =

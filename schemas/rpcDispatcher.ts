@@ -1,11 +1,12 @@
 /**
- * The host's JSON-RPC dispatcher: what the gate forwards is dispatched at once, in arrival order,
- * so every message of one read runs in the same turn (vscode-jsonrpc dispatches one message per
- * setImmediate, and its maxParallelism lets responses overtake requests). Because a request's
- * handler has started before the next message is looked at, input EOF or a fatal header is only
- * acted upon after every message read before it was dispatched.
+ * The JSON-RPC dispatcher of both ends: each message read is dispatched at once, in arrival order,
+ * so every message of one read runs in the same turn and the answers it produces leave in one
+ * write (vscode-jsonrpc dispatches one message per setImmediate, and its maxParallelism lets
+ * responses overtake requests). Because a request's handler has started before the next message
+ * is looked at, input EOF or a fatal header is only acted upon after every message read before it
+ * was dispatched.
  *
- * Handler results follow vscode-jsonrpc's conventions, which the host's tests pin: `undefined`
+ * Handler results follow vscode-jsonrpc's conventions, which both ends' tests pin: `undefined`
  * is sent as `"result": null`, a thrown ResponseError as is, any other throw as -32603
  * "Request <m> failed with message: <msg>"; a request that cannot be written rejects with -32099,
  * and disposal rejects pending requests with -32097.
@@ -20,18 +21,27 @@ import {
   type RequestMessage,
   type ResponseMessage,
 } from 'vscode-jsonrpc/node';
-import type { Logger } from '../log.js';
-import type { HostMessageWriter } from './messageWriter.js';
+
+/** Where a dispatcher reports what it could not deliver. */
+export interface RpcLogger {
+  error(message: string): void;
+  warn(message: string): void;
+}
+
+/** Writes one message; settles once it was written (or refused). */
+export interface RpcWriter {
+  write(message: Message): Promise<void>;
+}
 
 export type StarRequestHandler = (method: string, params: unknown, token: CancellationToken) => unknown;
 export type StarNotificationHandler = (method: string, params: unknown) => void;
 
-/** What the rest of the host sees of the connection. */
-export interface HostConnection {
+/** What the rest of one end sees of the connection. */
+export interface RpcConnection {
   onRequest(handler: StarRequestHandler): void;
   onNotification(handler: StarNotificationHandler): void;
-  /** Never throws; rejects with a ResponseError (the client's error, -32099 unsent, -32097 disposed). */
-  sendRequest(method: string, params: object, token?: CancellationToken): Promise<unknown>;
+  /** Never throws; rejects with a ResponseError (the peer's error, -32099 unsent, -32097 disposed). */
+  sendRequest(method: string, params: object | undefined, token?: CancellationToken): Promise<unknown>;
   sendNotification(method: string, params?: object): Promise<void>;
   /** Resolves once every request dispatched so far has had its response written. */
   answered(): Promise<void>;
@@ -48,7 +58,7 @@ interface PendingRequest {
 
 type ConnectionState = { kind: 'open' } | { kind: 'disposed' };
 
-export class Dispatcher implements HostConnection {
+export class Dispatcher implements RpcConnection {
   private state: ConnectionState = { kind: 'open' };
   private requestHandler: StarRequestHandler = (method) => {
     throw new ResponseError(ErrorCodes.MethodNotFound, `Unhandled method ${method}`);
@@ -61,8 +71,10 @@ export class Dispatcher implements HostConnection {
   private idle: (() => void)[] = [];
 
   constructor(
-    private readonly writer: Pick<HostMessageWriter, 'write'>,
-    private readonly logger: Logger,
+    private readonly writer: RpcWriter,
+    private readonly logger: RpcLogger,
+    /** Who is at the other end, as log lines name it ("client" or "host"). */
+    private readonly peer: string,
   ) {}
 
   onRequest(handler: StarRequestHandler): void {
@@ -73,7 +85,7 @@ export class Dispatcher implements HostConnection {
     this.notificationHandler = handler;
   }
 
-  /** One message the gate let through; runs its handler's synchronous part before returning. */
+  /** One well-formed message; runs its handler's synchronous part before returning. */
   readonly dispatch = (message: Message): void => {
     if (this.state.kind === 'disposed') return;
     try {
@@ -85,7 +97,7 @@ export class Dispatcher implements HostConnection {
     }
   };
 
-  sendRequest(method: string, params: object, token?: CancellationToken): Promise<unknown> {
+  sendRequest(method: string, params: object | undefined, token?: CancellationToken): Promise<unknown> {
     if (this.state.kind === 'disposed') return Promise.reject(disposedError());
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
@@ -93,7 +105,7 @@ export class Dispatcher implements HostConnection {
       token?.onCancellationRequested(() => {
         if (this.pending.has(id)) void this.sendNotification(CANCEL, { id }).catch(() => {});
       });
-      this.writer.write({ jsonrpc: '2.0', id, method, params } as RequestMessage).catch((error: unknown) => {
+      this.writer.write((params === undefined ? { jsonrpc: '2.0', id, method } : { jsonrpc: '2.0', id, method, params }) as RequestMessage).catch((error: unknown) => {
         if (!this.pending.delete(id)) return;
         reject(new ResponseError(ErrorCodes.MessageWriteError, describe(error)));
       });
@@ -122,7 +134,7 @@ export class Dispatcher implements HostConnection {
   }
 
   private handleRequest(request: RequestMessage): void {
-    const id = request.id as string | number; // the gate admits only string or number ids
+    const id = request.id as string | number; // readers admit only string or number ids
     const key = String(id);
     const source = new CancellationTokenSource();
     this.running.set(key, source);
@@ -145,7 +157,7 @@ export class Dispatcher implements HostConnection {
 
   private reply(key: string, source: CancellationTokenSource, response: ResponseMessage): void {
     if (this.state.kind === 'disposed') return;
-    // The token goes before the write: once written, the client may reuse the id.
+    // The token goes before the write: once written, the peer may reuse the id.
     this.running.delete(key);
     source.dispose();
     void this.writer.write(response).catch(() => {}); // write failures are reported by the writer
@@ -154,7 +166,7 @@ export class Dispatcher implements HostConnection {
 
   private handleNotification(notification: NotificationMessage): void {
     if (notification.method === CANCEL) {
-      const id = (notification.params as { id: string | number }).id; // checked by the gate
+      const id = (notification.params as { id: string | number }).id; // checked by the reader
       this.running.get(String(id))?.cancel();
       return;
     }
@@ -163,7 +175,7 @@ export class Dispatcher implements HostConnection {
 
   private handleResponse(response: ResponseMessage): void {
     if (typeof response.id !== 'number' || !this.pending.has(response.id)) {
-      if (response.error) this.logger.warn(`The client sent an error without a request id: ${response.error.code} ${response.error.message}`);
+      if (response.error) this.logger.warn(`The ${this.peer} sent an error without a request id: ${response.error.code} ${response.error.message}`);
       return;
     }
     const request = this.pending.get(response.id)!;
