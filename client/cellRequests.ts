@@ -31,6 +31,8 @@ export interface RequestChannel {
  */
 export class CellRequests {
   private readonly waitGate = new WaitGate();
+  /** By host session: settles once the cell of its last aborted execute has been terminated. */
+  private readonly stopping = new Map<string, Promise<void>>();
 
   constructor(
     private readonly channel: RequestChannel,
@@ -44,6 +46,10 @@ export class CellRequests {
   async execute(params: CellExecuteParams, scope: CallScope): Promise<CellResponse> {
     // Checked here too: an abort that already happened fires no listener, so nothing would cancel.
     scope.throwIfAborted();
+    // The cell of an aborted execute of this session goes first: a persistent session runs one
+    // cell at a time, and would otherwise refuse this one as busy with the client's own leftover.
+    const stopping = this.stopping.get(params.sessionId);
+    if (stopping !== undefined) await scope.race(stopping);
     this.channel.checkRequest();
     const ticket = this.tracker.executeSent(params.sessionId);
     const answered = observe(scope, (token) =>
@@ -61,7 +67,7 @@ export class CellRequests {
     try {
       return await scope.race(answered);
     } catch (error) {
-      if (error === scope.reason) void this.terminateAbandoned(params.sessionId, answered);
+      if (error === scope.reason) this.stop(params.sessionId, answered);
       throw error;
     }
   }
@@ -113,6 +119,14 @@ export class CellRequests {
     throw this.channel.fail(`code-mode host answered ${method} for cell ${cellId} with cell ${response.cellId}`);
   }
 
+  private stop(hostSessionId: string, answered: Promise<CellResponse>): void {
+    const stopped: Promise<void> = this.terminateAbandoned(hostSessionId, answered).finally(() => {
+      if (this.stopping.get(hostSessionId) === stopped) this.stopping.delete(hostSessionId);
+    });
+    this.stopping.set(hostSessionId, stopped);
+  }
+
+  /** Never rejects. */
   private async terminateAbandoned(hostSessionId: string, answered: Promise<CellResponse>): Promise<void> {
     let cellId: string | undefined;
     try {

@@ -47,6 +47,18 @@ describe('CodeModeClient: persistent sessions with the real host', function () {
     expect((await session.execute({ source: '1 + 1' })).items).to.deep.equal([{ type: 'text', text: '2' }]);
   });
 
+  it('starts the execute after an aborted one once the client has terminated the aborted cell, instead of finding the session busy', async () => {
+    const abort = new AbortController();
+    const stopper = new CodeModeClient({ delegate: new RecordingDelegate({ stop: () => abort.abort() }), closeStepMs: 1000 });
+    try {
+      const session = await stopper.openSession({ persistent: true });
+      await rejectsWith(session.execute({ source: 'await tools.stop(); await new Promise(() => {})', tools: [{ name: 'stop' }] }, { signal: abort.signal }), 'ABORTED');
+      expect(await session.execute({ source: '1 + 1' })).to.deep.include({ cellId: '2', status: 'completed', error: null, items: [{ type: 'text', text: '2' }] });
+    } finally {
+      await stopper.close();
+    }
+  });
+
   it('names the running cell of SessionBusy by its public id after a host replacement', async () => {
     const session = await client.openSession({ persistent: true });
     const pid = client.hostPid as number;
