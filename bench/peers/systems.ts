@@ -1,6 +1,6 @@
 /**
- * Every system the peers table compares, loaded on demand so a start-up probe pays for loading
- * exactly one of them. Ours comes first: ratios are against it.
+ * Every system the peers table compares, loaded on demand so a process running one of them loads
+ * exactly that one. Ours comes first: ratios are against it.
  */
 import type { PeerSystem } from './system.js';
 
