@@ -3,12 +3,13 @@
  * process of its own (systemProcess.ts), which times the workloads. A round runs each workload on
  * each system in turn (the systems' order rotating from round to round), so a slow spell of the
  * shared machine lands on all of them alike; each cell of the table is the median over every
- * round's samples, and its ratio is against ours in the same run.
+ * round's samples, and its ratio is against ours in the same run. A system whose bench-only
+ * install is missing is left out and named, with the command that installs it.
  */
 import { median, round } from '../stats.js';
 import { memory, startupMs } from './probes.js';
 import { ForkedSystem } from './forkedSystem.js';
-import { SYSTEM_NAMES } from './systems.js';
+import { notInstalled, SYSTEM_NAMES } from './systems.js';
 import { WORKLOADS } from './workloads.js';
 
 export interface PeerMode {
@@ -33,6 +34,8 @@ export interface PeerRow {
 export interface PeerTable {
   /** The systems measured; ours first. */
   systems: string[];
+  /** The systems left out for want of their bench-only install, with the command that installs each. */
+  notInstalled: Record<string, string>;
   rows: PeerRow[];
 }
 
@@ -44,7 +47,8 @@ export async function peerTable(mode: PeerMode, progress: (line: string) => void
     const key = `${workload}\n${system}`;
     samples.set(key, [...(samples.get(key) ?? []), value]);
   };
-  const names = SYSTEM_NAMES;
+  const missing = notInstalled();
+  const names = SYSTEM_NAMES.filter((name) => !(name in missing));
   const systems: ForkedSystem[] = [];
   try {
     for (const name of names) systems.push(await ForkedSystem.start(name));
@@ -78,6 +82,7 @@ export async function peerTable(mode: PeerMode, progress: (line: string) => void
   ];
   return {
     systems: names,
+    notInstalled: missing,
     rows: rows.map((row) => {
       const ours = median(samples.get(`${row.workload}\n${names[0]}`)!);
       const bySystem = Object.fromEntries(
