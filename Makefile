@@ -11,8 +11,12 @@ export PATH := $(NODE_BIN):$(PATH)
 NODE := $(NODE_BIN)/node
 NPM ?= npm
 STAMP := node_modules/.install-stamp
+# The peers table's TanStack system: a bench-only package with its own lock and node_modules, kept
+# out of the project's install (it brings a second native isolated-vm; docs/benchmarks.md, "Peers").
+TANSTACK := bench/peers/tanstack
+TANSTACK_STAMP := $(TANSTACK)/node_modules/.install-stamp
 
-.PHONY: all install build gen check-gen lint typecheck test test-unit test-integration test-engine test-file demo bench bench-persistent clean node-version
+.PHONY: all install install-bench-peers build gen check-gen lint typecheck test test-unit test-integration test-engine test-file demo bench bench-persistent clean node-version
 
 all: build
 
@@ -21,6 +25,13 @@ $(STAMP): package.json package-lock.json
 	@touch $(STAMP)
 
 install: $(STAMP)
+
+# isolated-vm's install script stays denied (its package.json): it loads its prebuilt binary.
+$(TANSTACK_STAMP): $(TANSTACK)/package.json $(TANSTACK)/package-lock.json
+	cd $(TANSTACK) && $(NPM) ci --strict-allow-scripts --no-fund --no-audit
+	@touch $(TANSTACK_STAMP)
+
+install-bench-peers: $(TANSTACK_STAMP)
 
 node-version:
 	@$(NODE) --version
@@ -60,7 +71,8 @@ test-engine: build
 demo: build
 	$(NODE) --no-node-snapshot examples/demo.mjs
 
-bench: build
+# `make test` runs the bench in smoke mode without installing the TanStack peer: see docs/benchmarks.md.
+bench: build $(TANSTACK_STAMP)
 	$(NODE) --no-node-snapshot dist/bench/run.js
 
 # Persistent against ordinary sessions, with their floors (docs/benchmarks.md, "Persistent sessions").

@@ -1,13 +1,15 @@
 /**
- * The peers table: every workload on every system, in interleaved rounds. A round runs each
- * workload on each system in turn (the systems' order rotating from round to round), so a slow
- * spell of the shared machine lands on all of them alike; each cell of the table is the median
- * over every round's samples, and its ratio is against ours in the same run.
+ * The peers table: every workload on every system, in interleaved rounds. Each system runs in a
+ * process of its own (systemProcess.ts), which times the workloads. A round runs each workload on
+ * each system in turn (the systems' order rotating from round to round), so a slow spell of the
+ * shared machine lands on all of them alike; each cell of the table is the median over every
+ * round's samples, and its ratio is against ours in the same run. A system whose bench-only
+ * install is missing is left out and named, with the command that installs it.
  */
 import { median, round } from '../stats.js';
 import { memory, startupMs } from './probes.js';
-import type { PeerSystem } from './system.js';
-import { SYSTEM_NAMES, SYSTEMS } from './systems.js';
+import { ForkedSystem } from './forkedSystem.js';
+import { notInstalled, SYSTEM_NAMES } from './systems.js';
 import { WORKLOADS } from './workloads.js';
 
 export interface PeerMode {
@@ -30,7 +32,10 @@ export interface PeerRow {
 }
 
 export interface PeerTable {
+  /** The systems measured; ours first. */
   systems: string[];
+  /** The systems left out for want of their bench-only install, with the command that installs each. */
+  notInstalled: Record<string, string>;
   rows: PeerRow[];
 }
 
@@ -42,39 +47,28 @@ export async function peerTable(mode: PeerMode, progress: (line: string) => void
     const key = `${workload}\n${system}`;
     samples.set(key, [...(samples.get(key) ?? []), value]);
   };
-  const systems: PeerSystem[] = [];
+  const missing = notInstalled();
+  const names = SYSTEM_NAMES.filter((name) => !(name in missing));
+  const systems: ForkedSystem[] = [];
   try {
-    for (const name of SYSTEM_NAMES) {
-      const system = await SYSTEMS[name]!();
-      await system.start();
-      systems.push(system);
-    }
+    for (const name of names) systems.push(await ForkedSystem.start(name));
     for (let r = 0; r < mode.rounds; r++) {
       progress(`peers: round ${r + 1} of ${mode.rounds}`);
       for (const workload of WORKLOADS) {
+        const runs = mode.samples[workload.name] ?? 1;
         for (const system of rotate(systems, r)) {
-          const session = await system.openSession();
-          try {
-            const runs = mode.samples[workload.name] ?? 1;
-            // The first round warms each workload up once on each system, untimed; a workload
-            // sampled once per round is long enough to warm itself, and its median is over rounds.
-            if (r === 0 && mode.warmup && runs > 1) await workload.once(system, session);
-            for (let i = 0; i < runs; i++) {
-              const started = performance.now();
-              await workload.once(system, session);
-              add(workload.name, system.name, performance.now() - started);
-            }
-          } finally {
-            await session.close();
-          }
+          // The first round warms each workload up once on each system, untimed; a workload
+          // sampled once per round is long enough to warm itself, and its median is over rounds.
+          const warmup = r === 0 && mode.warmup && runs > 1;
+          for (const ms of await system.sample({ workload: workload.name, runs, warmup })) add(workload.name, system.name, ms);
         }
       }
-      for (const name of rotate(SYSTEM_NAMES, r)) add('startup', name, await startupMs(name));
+      for (const name of rotate(names, r)) add('startup', name, await startupMs(name));
     }
   } finally {
     for (const system of systems) await system.stop();
   }
-  for (const name of SYSTEM_NAMES) {
+  for (const name of names) {
     progress(`peers: memory of ${name}`);
     const { idleSessionKiB, runningCellKiB } = await memory(name, mode.memorySessions, mode.memoryCells);
     add('idle_session_memory', name, idleSessionKiB);
@@ -87,11 +81,12 @@ export async function peerTable(mode: PeerMode, progress: (line: string) => void
     { workload: 'running_cell_memory', what: `RSS growth per cell awaiting a tool call (${mode.memoryCells} running)`, unit: 'KiB' },
   ];
   return {
-    systems: SYSTEM_NAMES,
+    systems: names,
+    notInstalled: missing,
     rows: rows.map((row) => {
-      const ours = median(samples.get(`${row.workload}\n${SYSTEM_NAMES[0]}`)!);
+      const ours = median(samples.get(`${row.workload}\n${names[0]}`)!);
       const bySystem = Object.fromEntries(
-        SYSTEM_NAMES.map((name) => {
+        names.map((name) => {
           const values = samples.get(`${row.workload}\n${name}`)!;
           const value = median(values);
           return [name, { value: round(value), ratio: ours > 0 ? round(value / ours) : null, n: values.length }];

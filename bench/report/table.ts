@@ -35,7 +35,7 @@ export function curvesTable(curves: Record<string, Curve>): string {
   return table(['curve', 'x:y', 'slope', 'work', ''], rows);
 }
 
-/** Each workload's median on every system, with its ratio to ours (the first system). */
+/** Each workload's median on every system, with its ratio to ours (the first system), then the systems not installed. */
 export function peersTable(peers: PeerTable): string {
   const rows = peers.rows.map((row) => [
     `${row.workload} (${row.unit})`,
@@ -44,5 +44,6 @@ export function peersTable(peers: PeerTable): string {
       return i === 0 ? String(cell.value) : `${cell.value} (${cell.ratio}×)`;
     }),
   ]);
-  return table(['workload', ...peers.systems], rows);
+  const missing = Object.entries(peers.notInstalled).map(([name, install]) => `${name}: not installed (\`${install}\` installs it)`);
+  return [table(['workload', ...peers.systems], rows), ...missing].join('\n');
 }

@@ -5,6 +5,7 @@
  */
 import { expect } from 'chai';
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +13,9 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
 const RUN = fileURLToPath(new URL('../../bench/run.js', import.meta.url));
+/** The TanStack peer's bench-only install (bench/peers/tanstack/), which `make bench` makes and `make test` does not. */
+const TANSTACK_STAMP = fileURLToPath(new URL('../../../bench/peers/tanstack/node_modules/.install-stamp', import.meta.url));
+const TANSTACK = 'TanStack ai-code-mode in-process';
 
 const TIMINGS = ['echo_rtt', 'echo_parallel', 'node_start', 'isolate_cell_inproc', 'isolate_callback_inproc', 'isolate_callback_parallel_inproc', 'sandbox_echo', 'sandbox_echo_parallel', 'execute_rtt', 'tool_call_rtt', 'tool_call_parallel', 'session_open', 'host_start', 'respawn', 'terminate_cpu'];
 const VALUES = ['payload_16mb_mbps', 'pipe_payload_16mb_mbps', 'idle_session_rss_kb', 'cells_concurrent'];
@@ -71,11 +75,14 @@ describe('bench harness (smoke mode)', function () {
     expect(await readFile(join(out, 'scale.svg'), 'utf8')).to.match(/^<svg[\s\S]*<\/svg>\n$/);
   });
 
-  it('has the peers table: every workload on every system, with ratios to ours', () => {
-    expect(results.peers.systems).to.deep.equal(['codemode-host', 'isolated-vm in-process', 'QuickJS-WASM in-process']);
+  it('has the peers table: every workload on every installed system, with ratios to ours', () => {
+    const installed = existsSync(TANSTACK_STAMP);
+    const systems = ['codemode-host', 'isolated-vm in-process', 'QuickJS-WASM in-process', ...(installed ? [TANSTACK] : [])];
+    expect(results.peers.systems).to.deep.equal(systems);
+    expect(results.peers.notInstalled).to.deep.equal(installed ? {} : { [TANSTACK]: 'make install-bench-peers' });
     expect(results.peers.rows.map((row: any) => row.workload)).to.deep.equal(PEER_ROWS);
     for (const row of results.peers.rows) {
-      for (const system of results.peers.systems) {
+      for (const system of systems) {
         const cell = row.bySystem[system];
         // Memory growth over a handful of sessions can be 0 or below: only the shape is checked.
         expect(Number.isFinite(cell.value) && cell.n >= 1, `${row.workload} on ${system}`).to.equal(true);
