@@ -3,10 +3,13 @@
  * measured from a clean slate:
  *   probe.js startup <system>: ms from before the system's modules load to its first cell's result
  *   probe.js memory <system> <sessions> <cells>: RSS growth per idle session and per running cell
- * and prints the figures as JSON on stdout. For codemode-host the RSS counts the host process
- * and this one (the client); the in-process peers have only this one.
+ * and prints the figures as JSON on stdout. For codemode-host the RSS counts this process (the
+ * client), the host and the host's sandbox processes, where the cells run; the in-process peers
+ * have only this one. Before the baseline, WARM_SESSIONS sessions each run cells, so the sandbox
+ * processes a host starts for its first sessions are in the baseline and the figures are what one
+ * more session or cell costs.
  */
-import { rssKiB } from '../rss.js';
+import { descendantPids, rssKiB } from '../rss.js';
 import { SYSTEMS } from './systems.js';
 import type { SystemSession } from './system.js';
 
@@ -18,14 +21,17 @@ if (load === undefined || (kind !== 'startup' && kind !== 'memory')) {
 
 const collect = (globalThis as { gc?: () => void }).gc;
 
-async function settledRss(pids: () => number[]): Promise<number> {
+/** The host's default maxSandboxProcesses: sessions beyond it share those processes. */
+const WARM_SESSIONS = 4;
+
+async function settledRss(pids: () => Promise<number[]>): Promise<number> {
   // Twice: finalizers freed by the first collection are collected by the second.
   for (let i = 0; i < 2; i++) {
     collect?.();
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   let total = 0;
-  for (const pid of pids()) total += await rssKiB(pid);
+  for (const pid of await pids()) total += await rssKiB(pid);
   return total;
 }
 
@@ -42,17 +48,20 @@ if (kind === 'startup') {
   const system = await load();
   await system.start();
   const hostPid = (system as { hostPid?: number }).hostPid;
-  const pids = () => (hostPid === undefined ? [process.pid] : [process.pid, hostPid]);
-  const open: SystemSession[] = [];
-  const warm = await system.openSession();
-  for (let i = 0; i < 10; i++) await warm.run('return (await tools.echo({ n: 1 })).n;');
-  open.push(warm);
+  const pids = async () => (hostPid === undefined ? [process.pid] : [process.pid, hostPid, ...(await descendantPids(hostPid))]);
+  const warm: SystemSession[] = [];
+  for (let n = 0; n < WARM_SESSIONS; n++) {
+    const session = await system.openSession();
+    for (let i = 0; i < 10; i++) await session.run('return (await tools.echo({ n: 1 })).n;');
+    warm.push(session);
+  }
   const base = await settledRss(pids);
+  const open: SystemSession[] = [];
   for (let i = 0; i < sessions; i++) open.push(await system.openSession());
   const idle = await settledRss(pids);
-  for (const session of open.slice(1, cells + 1)) await session.startRunning();
+  for (const session of open.slice(0, cells)) await session.startRunning();
   const running = await settledRss(pids);
-  for (const session of open) await session.close();
+  for (const session of [...warm, ...open]) await session.close();
   await system.stop();
   process.stdout.write(`${JSON.stringify({ idleSessionKiB: (idle - base) / sessions, runningCellKiB: (running - idle) / cells })}\n`);
 }
