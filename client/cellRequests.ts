@@ -1,4 +1,5 @@
-import { CancellationTokenSource, type CancellationToken } from 'vscode-jsonrpc/node';
+import type { CancellationToken } from 'vscode-jsonrpc/node';
+import { CancelToken } from '../schemas/cancelToken.js';
 import {
   ErrorCode,
   Methods,
@@ -143,12 +144,12 @@ export class CellRequests {
 /** Sends an observing request whose token is cancelled when `scope` aborts (no token when it cannot). */
 function observe<T>(scope: CallScope, send: (token: CancellationToken | undefined) => Promise<T>): Promise<T> {
   if (!scope.abortable) return send(undefined);
-  const tokens = new CancellationTokenSource();
-  const cancel = () => tokens.cancel();
+  const token = new CancelToken();
+  const cancel = () => token.cancel();
   scope.signal.addEventListener('abort', cancel, { once: true });
-  return send(tokens.token).finally(() => {
+  return send(token).finally(() => {
     scope.signal.removeEventListener('abort', cancel);
-    tokens.dispose();
+    token.release();
   });
 }
 

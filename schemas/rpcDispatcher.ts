@@ -12,7 +12,6 @@
  * and disposal rejects pending requests with -32097.
  */
 import {
-  CancellationTokenSource,
   ErrorCodes,
   ResponseError,
   type CancellationToken,
@@ -21,6 +20,7 @@ import {
   type RequestMessage,
   type ResponseMessage,
 } from 'vscode-jsonrpc/node';
+import { CancelToken } from './cancelToken.js';
 
 /** Where a dispatcher reports what it could not deliver. */
 export interface RpcLogger {
@@ -65,7 +65,7 @@ export class Dispatcher implements RpcConnection {
   };
   private notificationHandler: StarNotificationHandler = () => {};
   /** Client requests dispatched and not yet answered, by `String(id)` (as cancellation names them). */
-  private readonly running = new Map<string, CancellationTokenSource>();
+  private readonly running = new Map<string, CancelToken>();
   private readonly pending = new Map<number, PendingRequest>();
   private nextId = 0;
   private idle: (() => void)[] = [];
@@ -128,7 +128,7 @@ export class Dispatcher implements RpcConnection {
     this.state = { kind: 'disposed' };
     for (const request of this.pending.values()) request.reject(disposedError());
     this.pending.clear();
-    for (const source of this.running.values()) source.dispose();
+    for (const token of this.running.values()) token.release();
     this.running.clear();
     this.wakeIdle();
   }
@@ -136,30 +136,30 @@ export class Dispatcher implements RpcConnection {
   private handleRequest(request: RequestMessage): void {
     const id = request.id as string | number; // readers admit only string or number ids
     const key = String(id);
-    const source = new CancellationTokenSource();
-    this.running.set(key, source);
+    const token = new CancelToken();
+    this.running.set(key, token);
     let outcome: unknown;
     try {
-      outcome = this.requestHandler(request.method, request.params, source.token);
+      outcome = this.requestHandler(request.method, request.params, token);
     } catch (error) {
-      this.reply(key, source, failure(id, request.method, error));
+      this.reply(key, token, failure(id, request.method, error));
       return;
     }
     if (!(outcome instanceof Promise)) {
-      this.reply(key, source, { jsonrpc: '2.0', id, result: outcome === undefined ? null : (outcome as ResponseMessage['result']) });
+      this.reply(key, token, { jsonrpc: '2.0', id, result: outcome === undefined ? null : (outcome as ResponseMessage['result']) });
       return;
     }
     outcome.then(
-      (result: unknown) => this.reply(key, source, { jsonrpc: '2.0', id, result: result === undefined ? null : result }),
-      (error: unknown) => this.reply(key, source, failure(id, request.method, error)),
+      (result: unknown) => this.reply(key, token, { jsonrpc: '2.0', id, result: result === undefined ? null : result }),
+      (error: unknown) => this.reply(key, token, failure(id, request.method, error)),
     );
   }
 
-  private reply(key: string, source: CancellationTokenSource, response: ResponseMessage): void {
+  private reply(key: string, token: CancelToken, response: ResponseMessage): void {
     if (this.state.kind === 'disposed') return;
     // The token goes before the write: once written, the peer may reuse the id.
     this.running.delete(key);
-    source.dispose();
+    token.release();
     void this.writer.write(response).catch(() => {}); // write failures are reported by the writer
     if (this.running.size === 0) this.wakeIdle();
   }

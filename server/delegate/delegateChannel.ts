@@ -4,9 +4,9 @@
  * promise can never turn into an unhandled rejection in the host (isolated-vm issue 314).
  */
 import { ResponseError, type CancellationToken } from 'vscode-jsonrpc/node';
+import { CancelToken } from '../../schemas/cancelToken.js';
 import { validateResult, type HostRequestMethod, type MethodParams, type MethodResults } from '../../schemas/index.js';
 import type { Logger } from '../log.js';
-import { CallToken } from './callToken.js';
 
 /** A call's outcome: the client's result, checked against the method's result schema, or why there is none. */
 export type DelegateOutcome<T> = { ok: true; value: T } | { ok: false; message: string };
@@ -17,7 +17,7 @@ export interface DelegateCall<T> {
   cancel(reason: string): void;
 }
 
-type CallState<T> = { kind: 'pending'; token: CallToken; settle: (o: DelegateOutcome<T>) => void } | { kind: 'settled' };
+type CallState<T> = { kind: 'pending'; token: CancelToken; settle: (o: DelegateOutcome<T>) => void } | { kind: 'settled' };
 
 export class DelegateChannel {
   private pending = 0;
@@ -43,7 +43,7 @@ export class DelegateChannel {
       return { outcome: Promise.resolve({ ok: false, message }), cancel: () => {} };
     }
     this.pending++;
-    const token = new CallToken();
+    const token = new CancelToken();
     let state: CallState<MethodResults[M]> = { kind: 'settled' };
     const outcome = new Promise<DelegateOutcome<MethodResults[M]>>((resolve) => {
       state = { kind: 'pending', token, settle: resolve };
