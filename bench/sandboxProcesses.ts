@@ -99,12 +99,13 @@ async function main(): Promise<void> {
     const parallel = `await Promise.all(Array.from({ length: ${n} }, (_, i) => tools.echo(i)))`;
     rows.push([`tool_call (${n} parallel, per call)`, us(await perOp(engine, parallel, n)), us(await perOp(supervisor, parallel, n))]);
   }
-  rows.push(['tool_result_16mib (answer → cell has it)', `${(await bigResultMs(engine)).toFixed(1)} ms`, `${(await bigResultMs(supervisor)).toFixed(1)} ms`]);
   rows.push(['execute text(1)', `${(await executeMs(engine)).toFixed(2)} ms`, `${(await executeMs(supervisor)).toFixed(2)} ms`]);
 
   const [pid] = supervisor.pids;
   const sandboxRss = await rssKiB(pid!);
   rows.push(['sandbox_rss (idle process)', '-', `${(sandboxRss / 1024).toFixed(1)} MB`]);
+  // After the idle RSS: the 16 MiB strings would be in it until the next GC.
+  rows.push(['tool_result_16mib (answer → cell has it)', `${(await bigResultMs(engine)).toFixed(1)} ms`, `${(await bigResultMs(supervisor)).toFixed(1)} ms`]);
 
   // A fresh supervisor per sample: each has no crash history, so no replacement backoff applies.
   const replaced: number[] = [];

@@ -98,7 +98,7 @@ class CellRuntime implements CellRun {
     private readonly persistent: boolean,
   ) {
     this.done = new Promise((resolve) => (this.resolveDone = resolve));
-    this.tools = new ToolCrossing(prepared.answer, events, (error) => this.isolateFailed(error), deps.logger);
+    this.tools = new ToolCrossing(prepared, events, (error) => this.isolateFailed(error), deps.logger);
     prepared.slot.binding = this.binding();
     const { cpuTimeLimitMs, wallTimeLimitMs } = program.limits;
     this.cpu = deps.cpuWatch.watch(prepared.isolate, cpuTimeLimitMs, () =>

@@ -5,11 +5,11 @@
  * the host) enter the isolate in one `answer` call, instead of one thread crossing per call and
  * per answer.
  */
-import type ivm from 'isolated-vm';
 import type { Logger } from '../log.js';
 import type { CellEvents, ToolOutcome } from './api.js';
-import type { BootstrapApi, ToolAnswer, ToolCallRequest } from './bridge.js';
+import type { ToolAnswer, ToolCallRequest } from './bridge.js';
 import { messageOf } from './errors.js';
+import type { PreparedIsolate } from './prepared.js';
 
 /**
  * A string result at least this long crosses as an argument of its own: isolated-vm then copies
@@ -31,9 +31,9 @@ export class ToolCrossing {
   private delivery: Delivery = { kind: 'idle' };
 
   constructor(
-    private readonly answerRef: ivm.Reference<BootstrapApi['answer']>,
+    private readonly prepared: Pick<PreparedIsolate, 'isolate' | 'answer'>,
     private readonly events: CellEvents,
-    /** The isolate refused a delivery (an unhandled rejection in the cell, or it is gone), or sent a malformed batch. */
+    /** The isolate died during a delivery, or sent a malformed batch. */
     private readonly failed: (error: unknown) => void,
     private readonly logger: Logger,
   ) {}
@@ -87,9 +87,17 @@ export class ToolCrossing {
     if (this.delivery.kind !== 'queued') return;
     const { answers, strings } = this.delivery;
     this.delivery = { kind: 'idle' };
-    // Copies: nothing of the sandbox process's heap enters the isolate. The promise rejects with
-    // an unhandled rejection of the cell's code run by these answers, as isolated-vm reports it.
-    this.answerRef.apply(undefined, [answers, ...strings], { arguments: { copy: true } }).catch(this.failed);
+    // Copies: nothing of the sandbox process's heap enters the isolate.
+    this.prepared.answer.apply(undefined, [answers, ...strings], { arguments: { copy: true } }).catch(this.refused);
+  };
+
+  /**
+   * isolated-vm also rejects with a rejection the cell had not handled when these answers' task
+   * ended. That one is not the cell's end: its handler may come in a later task, after an answer
+   * that happened to arrive in a later batch (`const b = tools.x(); await tools.y(); await b`).
+   */
+  private readonly refused = (error: unknown): void => {
+    if (this.prepared.isolate.isDisposed) this.failed(error);
   };
 }
 

@@ -170,10 +170,19 @@ describe('sandbox: batched tool calls', () => {
     expect(texts(rec)).to.deep.equal(['{"tool":"echo","input":"next"}']);
   });
 
-  it('fails the cell with an unawaited call that fails', async () => {
-    const { events } = recordingEvents(async () => ({ ok: false, message: 'nobody handled me' }));
-    const run = await sandbox.start(program(`tools.fail(); await new Promise(() => {});`, { tools }), events);
-    expect(await run.done).to.deep.equal({ kind: 'completed', error: 'Error: nobody handled me' });
+  it('lets a rejected call be handled after an answer delivered later', async () => {
+    const t = heldTools();
+    const run = await sandbox.start(
+      program(`const b = tools.fail('b'); const a = await tools.echo('a'); try { await b } catch (e) { text([a, e.message]) }`, { tools }),
+      t.events,
+    );
+    await t.arrived(2);
+    t.held[0]!.answer({ ok: false, message: 'no b' });
+    // A later turn: the rejection is delivered alone, with no handler yet.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    t.held[1]!.answer({ ok: true, result: 'A' });
+    expect(await run.done).to.deep.equal({ kind: 'completed', error: null });
+    expect(JSON.parse(texts(t.rec)[0]!)).to.deep.equal(['A', 'no b']);
   });
 
   describe('a hostile cell', () => {
