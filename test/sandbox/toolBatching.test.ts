@@ -185,6 +185,13 @@ describe('sandbox: batched tool calls', () => {
     expect(JSON.parse(texts(t.rec)[0]!)).to.deep.equal(['A', 'no b']);
   });
 
+  it('gives the error of a failed call the frames of the cell code awaiting it', async () => {
+    const { events, rec } = recordingEvents(async () => ({ ok: false, message: 'no luck' }));
+    const run = await sandbox.start(program(`async function f() {\n  return await tools.fail();\n}\ntry { await f() } catch (e) { text(e.stack) }`, { tools }), events);
+    expect(await run.done).to.deep.equal({ kind: 'completed', error: null });
+    expect(texts(rec)).to.deep.equal(['Error: no luck\n    at async f (cell-1.js:2:10)\n    at async cell-1.js:4:7']);
+  });
+
   describe('a hostile cell', () => {
     it('cannot tamper with batching or answers through the intrinsics it can replace', async () => {
       const t = heldTools();

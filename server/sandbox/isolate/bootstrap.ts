@@ -5,7 +5,7 @@
  * mode, with the host bridge as its argument (never a global). So it must capture nothing from
  * this module: its only imports are types, and its constants arrive as an argument. It captures
  * the intrinsics it uses before any cell code can replace them, installs the cell globals of
- * docs/protocol.md and returns `{ start, check, fire }` to the host, which holds them as
+ * docs/protocol.md and returns `{ start, check, fire, answer }` to the host, which holds them as
  * References the cell cannot reach. Strict mode means V8 CallSites (Error.prepareStackTrace)
  * expose neither its functions nor its receivers.
  */
@@ -13,7 +13,7 @@ import type { BootstrapApi, BootstrapConfig, BootstrapConstants, CellBody, CopyA
 
 type OutputItem = { type: 'text'; text: string } | { type: 'image'; imageUrl: string; detail?: string };
 type Run = { settleWith(text: string | null): void; failWith(error: unknown): void };
-type Waiting = { resolve(value: unknown): void; reject(error: Error): void };
+type Waiting = { resolve(value: unknown): void; reject(message: string): void };
 
 export function bootstrap(bridge: IsolateBridge, constants: BootstrapConstants): BootstrapApi {
   const hostOutput = bridge.output, hostYield = bridge.yieldControl, hostToolCalls = bridge.toolCalls, hostNotify = bridge.notify;
@@ -175,13 +175,24 @@ export function bootstrap(bridge: IsolateBridge, constants: BootstrapConstants):
   }
   function queueCall(jsName: string, inputJson: string | undefined): Promise<unknown> {
     const id = ++nextCallId;
-    const promise = new PromiseCtor<unknown>((resolve, reject) => {
+    const answered = new PromiseCtor<unknown>((resolve, reject) => {
       apply(mapSet, waiting, [id, { resolve, reject }]);
     });
     if (outgoing.length === 0) void flushCallsAtJobEnd();
     append<ToolCallRequest>(outgoing, [id, jsName, inputJson]);
     pendingTools++;
-    return promise;
+    return outcomeOf(answered);
+  }
+  // The promise the caller gets. A failed call's Error is made while this function resumes, so V8
+  // gives its stack the frames of the cell awaiting it (`at async cell-1.js:3:1`). With its own
+  // `constructor`, `answered` is awaited without reading anything the cell can replace.
+  async function outcomeOf(answered: Promise<unknown>): Promise<unknown> {
+    defineProperty(answered, 'constructor', { __proto__: null, value: PromiseCtor } as PropertyDescriptor);
+    try {
+      return await answered;
+    } catch (message) {
+      throw fail(message as string);
+    }
   }
   function settleAnswers(answers: readonly ToolAnswer[], strings: readonly string[]): void {
     for (let i = 0; i < answers.length; i++) {
@@ -191,18 +202,9 @@ export function bootstrap(bridge: IsolateBridge, constants: BootstrapConstants):
       if (call === undefined) continue;
       apply(mapDelete, waiting, [entry[0]]);
       pendingTools--;
-      // Neither resolve() (which runs a `then` the cell may have planted on the result) nor reject()
-      // throws; fail() reads the stack, which runs a prepareStackTrace the cell may have set.
-      if (entry[1] !== 'error') call.resolve(entry[1] === 'text' ? strings[entry[2]] : entry[2]);
-      else {
-        let error: unknown;
-        try {
-          error = fail(entry[2]);
-        } catch (thrown) {
-          error = thrown;
-        }
-        call.reject(error as Error);
-      }
+      // Neither resolve() nor reject() throws or runs code of the cell (outcomeOf awaits them).
+      if (entry[1] === 'error') call.reject(entry[2]);
+      else call.resolve(entry[1] === 'text' ? strings[entry[2]] : entry[2]);
     }
   }
 
