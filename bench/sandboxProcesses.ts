@@ -4,6 +4,9 @@
  *  - bridge_rtt: one synchronous bridge crossing (`load(k)`), engine (isolate callback) vs
  *    supervisor (isolate callback + sandbox↔host echo): the new floor.
  *  - tool_call_rtt: sequential `await tools.echo(i)`, answered at once by the events.
+ *  - tool_call (N parallel): `Promise.all` of N calls, per call, the cell's start and end included.
+ *  - tool_result_16mib: a tool answers with a 16 MiB string; from the answer to the cell's output
+ *    of its length (the answer's way into the isolate, and one small output back).
  *  - execute: start → done of `text(1)`.
  *  - sandbox_rss: resident memory of one idle sandbox process.
  *  - replace_ms: SIGKILL of the sandbox process → the next cell of its session completed.
@@ -31,7 +34,7 @@ const program = (source: string, sessionId = 'bench'): CellProgram => ({
   language: 'javascript',
   filename: 'cell-1.js',
   tools: [{ jsName: 'echo', description: '' }],
-  limits: { heapLimitMb: 128, cpuTimeLimitMs: 600_000, wallTimeLimitMs: null, maxOutputBytes: 1 << 24, maxPendingToolCalls: 256 },
+  limits: { heapLimitMb: 128, cpuTimeLimitMs: 600_000, wallTimeLimitMs: null, maxOutputBytes: 1 << 24, maxPendingToolCalls: 4096 },
 });
 
 async function run(sandbox: Sandbox, source: string, sessionId?: string): Promise<number> {
@@ -48,6 +51,28 @@ async function perOp(sandbox: Sandbox, source: string, ops: number): Promise<num
   await run(sandbox, source);
   const samples: number[] = [];
   for (let i = 0; i < 7; i++) samples.push((await run(sandbox, source)) / ops);
+  return median(samples);
+}
+
+const BIG = Buffer.alloc(16 * 1024 * 1024, 'x').toString('latin1');
+
+async function bigResultMs(sandbox: Sandbox): Promise<number> {
+  const samples: number[] = [];
+  for (let i = 0; i < 8; i++) {
+    let answeredAt = 0;
+    let sample = 0;
+    const timed: CellEvents = {
+      ...events,
+      toolCall: async () => {
+        answeredAt = performance.now();
+        return { ok: true, result: BIG };
+      },
+      output: () => void (sample = performance.now() - answeredAt),
+    };
+    const cell = await sandbox.start(program('text((await tools.echo()).length)'), timed);
+    await cell.done;
+    if (i > 0) samples.push(sample);
+  }
   return median(samples);
 }
 
@@ -70,13 +95,17 @@ async function main(): Promise<void> {
   const CALLS = 1000;
   const calls = `for (let i = 0; i < ${CALLS}; i++) await tools.echo(i)`;
   rows.push(['tool_call_rtt (sequential)', us(await perOp(engine, calls, CALLS)), us(await perOp(supervisor, calls, CALLS))]);
-  const parallel = `await Promise.all(Array.from({ length: 200 }, (_, i) => tools.echo(i)))`;
-  rows.push(['tool_call (200 parallel, per call)', us(await perOp(engine, parallel, 200)), us(await perOp(supervisor, parallel, 200))]);
+  for (const n of [200, 2000]) {
+    const parallel = `await Promise.all(Array.from({ length: ${n} }, (_, i) => tools.echo(i)))`;
+    rows.push([`tool_call (${n} parallel, per call)`, us(await perOp(engine, parallel, n)), us(await perOp(supervisor, parallel, n))]);
+  }
   rows.push(['execute text(1)', `${(await executeMs(engine)).toFixed(2)} ms`, `${(await executeMs(supervisor)).toFixed(2)} ms`]);
 
   const [pid] = supervisor.pids;
   const sandboxRss = await rssKiB(pid!);
   rows.push(['sandbox_rss (idle process)', '-', `${(sandboxRss / 1024).toFixed(1)} MB`]);
+  // After the idle RSS: the 16 MiB strings would be in it until the next GC.
+  rows.push(['tool_result_16mib (answer → cell has it)', `${(await bigResultMs(engine)).toFixed(1)} ms`, `${(await bigResultMs(supervisor)).toFixed(1)} ms`]);
 
   // A fresh supervisor per sample: each has no crash history, so no replacement backoff applies.
   const replaced: number[] = [];

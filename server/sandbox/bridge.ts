@@ -5,8 +5,22 @@
  * read the names from HOST_BRIDGE_NAMES, so nothing is kept in step by hand.
  */
 
-/** A tool call's answer as it crosses into the isolate; never a rejection (isolated-vm #314). */
-export type ToolOutcome = [true, unknown] | [false, string];
+/**
+ * A tool call as it leaves the isolate, in a batch of the calls the cell made in one synchronous
+ * stretch: the isolate's id for the call, the tool's JavaScript name and its input as JSON text.
+ */
+export type ToolCallRequest = readonly [id: number, jsName: string, inputJson: string | undefined];
+
+/**
+ * A tool call's answer as it enters the isolate, in a batch of the answers that settled together:
+ * its result (`value`, copied), its error message, or (`text`) a string result passed as an
+ * argument of its own, `strings[index]` of `answer`: isolated-vm copies a string argument once,
+ * where a string inside a copied value is serialized and deserialized (two passes and a buffer).
+ */
+export type ToolAnswer =
+  | readonly [id: number, kind: 'value', result: unknown]
+  | readonly [id: number, kind: 'text', index: number]
+  | readonly [id: number, kind: 'error', message: string];
 
 /**
  * The host side of the bridge, bound to one cell. The cell waits (applySyncPromise) for output,
@@ -16,7 +30,8 @@ export type ToolOutcome = [true, unknown] | [false, string];
 export interface HostBridge {
   output(itemsJson: string, droppedBytes: number): Promise<void>;
   yieldControl(): void;
-  toolCall(jsName: string, inputJson: string | undefined): Promise<ToolOutcome>;
+  /** Calls the host answers later, through BootstrapApi.answer; the isolate does not wait. */
+  toolCalls(batch: readonly ToolCallRequest[]): void;
   notify(text: string): Promise<void>;
   /** Resolves null when stored, else why not. */
   store(key: string, json: string): Promise<string | null>;
@@ -32,7 +47,7 @@ export type HostBridgeName = keyof HostBridge;
 const NAMES: { readonly [K in HostBridgeName]: null } = {
   output: null,
   yieldControl: null,
-  toolCall: null,
+  toolCalls: null,
   notify: null,
   store: null,
   load: null,
@@ -52,11 +67,12 @@ export interface HostFunction<F extends (...args: never[]) => unknown> {
   applySync(receiver: undefined, args: Parameters<F>): Awaited<ReturnType<F>>;
   /** Blocks the isolate until the host's promise settles. */
   applySyncPromise(receiver: undefined, args: Parameters<F>): Awaited<ReturnType<F>>;
-  apply(receiver: undefined, args: Parameters<F>, options: ToolCallOptions): Promise<Awaited<ReturnType<F>>>;
+  /** Returns at once; the arguments are copied before it returns. */
+  applyIgnored(receiver: undefined, args: Parameters<F>, options: CopyArguments): void;
 }
 
-export interface ToolCallOptions {
-  readonly result: { readonly promise: true; readonly copy: true };
+export interface CopyArguments {
+  readonly arguments: { readonly copy: true };
 }
 
 /** The bridge as the in-isolate code receives it: a null-prototype object of host functions by name. */
@@ -102,4 +118,6 @@ export interface BootstrapApi {
   check(source: string): string | null;
   /** Runs timer id's callback. */
   fire(id: number): void;
+  /** Settles the calls answered, in order; answers to calls of an ended cell are dropped. */
+  answer(answers: readonly ToolAnswer[], ...strings: string[]): void;
 }

@@ -8,9 +8,10 @@ import type { CellEvents, CellExit, CellProgram, CellRun, RealmResetReason } fro
 import type { BootstrapConfig, HostBridge } from './bridge.js';
 import type { Compiled } from './compile.js';
 import type { CpuWatch, CpuWatchEntry } from './cpuWatch.js';
-import { cpuLimitError, heapLimitError, isolateErrorText, messageOf, wallLimitError } from './errors.js';
+import { cpuLimitError, heapLimitError, isolateErrorText, wallLimitError } from './errors.js';
 import { parseOutputBatch } from './outputItems.js';
 import type { PreparedIsolate } from './prepared.js';
+import { ToolCrossing } from './toolCrossing.js';
 
 type RunState =
   | { kind: 'running' }
@@ -85,6 +86,7 @@ class CellRuntime implements CellRun {
   private readonly timers = new Map<number, NodeJS.Timeout>();
   private readonly wallTimer: NodeJS.Timeout | null;
   private readonly cpu: CpuWatchEntry;
+  private readonly tools: ToolCrossing;
   /** Settles once the isolate's thread has left the cell's code, however the run ended. */
   private execution: Promise<void> = Promise.resolve();
 
@@ -92,10 +94,11 @@ class CellRuntime implements CellRun {
     private readonly prepared: PreparedIsolate,
     private readonly program: CellProgram,
     private readonly events: CellEvents,
-    private readonly deps: CellRunDeps,
+    deps: CellRunDeps,
     private readonly persistent: boolean,
   ) {
     this.done = new Promise((resolve) => (this.resolveDone = resolve));
+    this.tools = new ToolCrossing(prepared, events, (error) => this.isolateFailed(error), deps.logger);
     prepared.slot.binding = this.binding();
     const { cpuTimeLimitMs, wallTimeLimitMs } = program.limits;
     this.cpu = deps.cpuWatch.watch(prepared.isolate, cpuTimeLimitMs, () =>
@@ -144,6 +147,7 @@ class CellRuntime implements CellRun {
     if (reset !== null) exit = { ...exit, reset };
     this.state = { kind: 'ended', exit };
     this.prepared.slot.binding = null;
+    this.tools.close();
     for (const timer of this.timers.values()) clearTimeout(timer);
     this.timers.clear();
     if (this.wallTimer !== null) clearTimeout(this.wallTimer);
@@ -187,15 +191,7 @@ class CellRuntime implements CellRun {
         if (items.length > 0 || droppedBytes > 0) await events.output(items, droppedBytes, Buffer.byteLength(itemsJson));
       },
       yieldControl: () => events.yieldControl(),
-      toolCall: async (jsName, inputJson) => {
-        try {
-          const outcome = await events.toolCall(jsName, inputJson);
-          return outcome.ok ? [true, outcome.result] : [false, outcome.message];
-        } catch (error) {
-          this.deps.logger.error(`toolCall ${jsName} threw: ${messageOf(error)}`);
-          return [false, messageOf(error)];
-        }
-      },
+      toolCalls: (batch) => this.tools.receive(batch),
       notify: async (text) => events.notify(text),
       store: async (key, json) => this.charged(() => events.store(key, json)),
       load: async (key) => this.charged(() => events.load(key)),

@@ -20,6 +20,7 @@ export interface PreparedIsolate {
   readonly start: ivm.Reference<BootstrapApi['start']>;
   readonly fire: ivm.Reference<BootstrapApi['fire']>;
   readonly check: ivm.Reference<BootstrapApi['check']>;
+  readonly answer: ivm.Reference<BootstrapApi['answer']>;
 }
 
 const ENDED = 'the cell has ended';
@@ -34,7 +35,7 @@ function bridge(slot: PreparedIsolate['slot'], logger: Logger): Array<(...args: 
   const unbound: HostBridge = {
     output: async () => {},
     yieldControl() {},
-    toolCall: async () => [false, ENDED],
+    toolCalls() {},
     notify: async () => {},
     store: async () => ENDED,
     load: async () => undefined,
@@ -80,8 +81,9 @@ export async function prepareIsolate(heapLimitMb: number, logger: Logger): Promi
     const start = await api.get('start', { reference: true });
     const fire = await api.get('fire', { reference: true });
     const check = await api.get('check', { reference: true });
+    const answer = await api.get('answer', { reference: true });
     api.release();
-    return { isolate, context, heapLimitMb, slot, start, fire, check };
+    return { isolate, context, heapLimitMb, slot, start, fire, check, answer };
   } catch (error) {
     isolate.dispose();
     throw error;

@@ -62,6 +62,53 @@ describe('hostile cells', function () {
       ['--max-pending-delegate-calls', '5000'],
     ));
 
+  it('cannot alter its batched tool calls or their answers with setters and getters on the prototypes', () =>
+    withHost(async (host) => {
+      await openSession(host, 's', { maxPendingToolCalls: 3 });
+      await openSession(host, 'bystander');
+      const inputs: unknown[] = [];
+      host.delegate = (m) => {
+        const { input } = m.params as { input: unknown };
+        inputs.push(input);
+        if (input === 'b') throw { code: -32000, message: 'no b' };
+        return { result: { got: input } };
+      };
+      // Hooks stay planted while the batch leaves (at the first await) and while the answers
+      // are settled; every run of one counts.
+      const source = `
+        await undefined;
+        let hooked = '';
+        const hook = (name) => ({ configurable: true, get() { hooked += 'get ' + name + ';'; return true; }, set() { hooked += 'set ' + name + ';'; } });
+        const INDEXES = ['0', '1', '2', '3'], OPTIONS = ['copy', 'arguments', 'reference', 'externalCopy', 'promise', 'result', 'resolve', 'reject'];
+        for (let i = 0; i < INDEXES.length; i++) Object.defineProperty(Array.prototype, INDEXES[i], hook(INDEXES[i]));
+        for (let i = 0; i < OPTIONS.length; i++) Object.defineProperty(Object.prototype, OPTIONS[i], hook(OPTIONS[i]));
+        const push = Array.prototype.push;
+        Array.prototype.push = function () { hooked += 'push;'; return 0; };
+        const a = tools.id('a'), b = tools.id('b'), c = tools.id('c'), d = tools.id('d');
+        let out = '';
+        const settle = async (tag, p) => { try { out += tag + ' ' + JSON.stringify(await p) + '|'; } catch (e) { out += tag + ' error ' + e.message + '|'; } };
+        await settle('d', d); await settle('a', a); await settle('b', b); await settle('c', c);
+        for (let i = 0; i < INDEXES.length; i++) delete Array.prototype[INDEXES[i]];
+        for (let i = 0; i < OPTIONS.length; i++) delete Object.prototype[OPTIONS[i]];
+        Array.prototype.push = push;
+        text({ hooked, out: out.split('|') });
+      `;
+      const response = await execute(host, { source, tools: [{ name: 'id' }] });
+      expect(response.error).to.equal(null);
+      expect(JSON.parse(texts(response)[0] ?? '{}')).to.deep.equal({
+        hooked: '',
+        out: [
+          'd error cell exceeded its limit of 3 pending tool calls (maxPendingToolCalls); await some before calling more',
+          'a {"got":"a"}',
+          'b error no b',
+          'c {"got":"c"}',
+          '',
+        ],
+      });
+      expect(inputs).to.deep.equal(['a', 'b', 'c']);
+      await stillServes(host);
+    }));
+
   it('cannot reach the host: no process, require, isolated-vm objects or bridge globals', () =>
     withHost(async (host) => {
       await openSession(host);

@@ -5,17 +5,18 @@
  * mode, with the host bridge as its argument (never a global). So it must capture nothing from
  * this module: its only imports are types, and its constants arrive as an argument. It captures
  * the intrinsics it uses before any cell code can replace them, installs the cell globals of
- * docs/protocol.md and returns `{ start, check, fire }` to the host, which holds them as
+ * docs/protocol.md and returns `{ start, check, fire, answer }` to the host, which holds them as
  * References the cell cannot reach. Strict mode means V8 CallSites (Error.prepareStackTrace)
  * expose neither its functions nor its receivers.
  */
-import type { BootstrapApi, BootstrapConfig, BootstrapConstants, CellBody, IsolateBridge, PersistHelper, ToolCallOptions, ToolOutcome } from '../bridge.js';
+import type { BootstrapApi, BootstrapConfig, BootstrapConstants, CellBody, CopyArguments, IsolateBridge, PersistHelper, ToolAnswer, ToolCallRequest } from '../bridge.js';
 
 type OutputItem = { type: 'text'; text: string } | { type: 'image'; imageUrl: string; detail?: string };
 type Run = { settleWith(text: string | null): void; failWith(error: unknown): void };
+type Waiting = { resolve(value: unknown): void; reject(message: string): void };
 
 export function bootstrap(bridge: IsolateBridge, constants: BootstrapConstants): BootstrapApi {
-  const hostOutput = bridge.output, hostYield = bridge.yieldControl, hostTool = bridge.toolCall, hostNotify = bridge.notify;
+  const hostOutput = bridge.output, hostYield = bridge.yieldControl, hostToolCalls = bridge.toolCalls, hostNotify = bridge.notify;
   const hostStore = bridge.store, hostLoad = bridge.load, hostSetTimer = bridge.setTimer, hostClearTimer = bridge.clearTimer;
   const hostExit = bridge.exit;
 
@@ -29,6 +30,7 @@ export function bootstrap(bridge: IsolateBridge, constants: BootstrapConstants):
   const AsyncFunction = getPrototypeOf(async function () {}).constructor as new (body: string) => unknown;
   const MapCtor = Map, mapGet = Map.prototype.get, mapSet = Map.prototype.set, mapDelete = Map.prototype.delete;
   const mapSize = getOwnPropertyDescriptor(Map.prototype, 'size')!.get!;
+  const indexOf = String.prototype.indexOf, slice = String.prototype.slice;
 
   const FLUSH_BYTES = 65536;
   const IDLE_MS = 2;
@@ -59,15 +61,23 @@ export function bootstrap(bridge: IsolateBridge, constants: BootstrapConstants):
   };
   // Null prototypes: isolated-vm must not read transfer options (reference, externalCopy...) that
   // the cell planted on Object.prototype, or a host object could cross as a Reference.
-  const TOOL_CALL_OPTIONS: ToolCallOptions = freeze({ __proto__: null, result: freeze({ __proto__: null, promise: true, copy: true } as const) } as const);
+  const COPY_ARGUMENTS: CopyArguments = freeze({ __proto__: null, arguments: freeze({ __proto__: null, copy: true } as const) } as const);
+  // Appends as an own property: `array[n] = v` and push() would call a setter the cell put on
+  // Array.prototype (and could drop or replace the value).
+  const append = <T>(array: T[], value: T): void => {
+    defineProperty(array, array.length, { __proto__: null, value, writable: true, enumerable: true, configurable: true } as PropertyDescriptor);
+  };
 
   // ---- error text -------------------------------------------------------------------------
+  // With captured string methods: it runs while answers are settled, which the cell must not stop.
   function trimStack(stack: string): string {
-    const lines = stack.split('\n');
     let out = '';
-    for (let i = 0; i < lines.length; i++) {
-      if (lines[i]!.indexOf(BOOTSTRAP_FILENAME) !== -1) continue;
-      out += (out === '' ? '' : '\n') + lines[i];
+    for (let start = 0; start <= stack.length; ) {
+      let end = apply(indexOf, stack, ['\n', start]) as number;
+      if (end === -1) end = stack.length;
+      const line = apply(slice, stack, [start, end]) as string;
+      if ((apply(indexOf, line, [BOOTSTRAP_FILENAME]) as number) === -1) out += (out === '' ? '' : '\n') + line;
+      start = end + 1;
     }
     return out;
   }
@@ -100,7 +110,7 @@ export function bootstrap(bridge: IsolateBridge, constants: BootstrapConstants):
   let lastFlush = -Infinity;
   let flushQueued = false;
 
-  function flush(): void {
+  function flushOutput(): void {
     if (pending.length === 0 && droppedBytes === 0) return;
     const items = pending, dropped = droppedBytes;
     pending = [];
@@ -112,19 +122,89 @@ export function bootstrap(bridge: IsolateBridge, constants: BootstrapConstants):
   }
   function queuedFlush(): void {
     flushQueued = false;
-    flush();
+    flushOutput();
   }
   function emit(item: OutputItem, bytes: number): void {
+    // Calls made before this item reach the host before it.
+    flushCalls();
     // Items are bounded by count too (maxOutputBytes / ITEM_OVERHEAD), or empty ones would be free.
     if (pendingBytes + bytes > maxOutputBytes || pending.length * ITEM_OVERHEAD >= maxOutputBytes) droppedBytes += bytes;
     else {
       pending[pending.length] = item;
       pendingBytes += bytes;
     }
-    if (now() - lastFlush >= IDLE_MS || pendingBytes >= FLUSH_BYTES) flush();
+    if (now() - lastFlush >= IDLE_MS || pendingBytes >= FLUSH_BYTES) flushOutput();
     else if (!flushQueued) {
       flushQueued = true;
       apply(then, resolved, [queuedFlush]);
+    }
+  }
+
+  // ---- tool call batching -----------------------------------------------------------------
+  // The calls a cell makes in one synchronous stretch cross to the host as one batch when that
+  // stretch ends, and their answers come back in batches through answer(). Each call keeps its
+  // own promise, settled by its own answer, found by id in a map the cell cannot reach.
+  const waiting = new MapCtor<number, Waiting>();
+  let outgoing: ToolCallRequest[] = [];
+  let nextCallId = 0;
+  // Calls of the current cell made and not yet answered; reset by each start().
+  let pendingTools = 0;
+
+  function flushCalls(): void {
+    if (outgoing.length === 0) return;
+    const batch = outgoing;
+    outgoing = [];
+    // Copied before it returns; the host answers later.
+    hostToolCalls.applyIgnored(undefined, [batch], COPY_ARGUMENTS);
+  }
+  // Runs once the current job's microtasks before it have run. `await` of a non-promise reads
+  // nothing the cell can replace (then() would look up the promise's species), so the cell cannot
+  // keep a batch from leaving.
+  async function flushCallsAtJobEnd(): Promise<void> {
+    await undefined;
+    try {
+      flushCalls();
+    } catch (error) {
+      failCurrent(error);
+    }
+  }
+  // Everything the cell sent so far reaches the host, in the order it was made.
+  function flush(): void {
+    flushCalls();
+    flushOutput();
+  }
+  function queueCall(jsName: string, inputJson: string | undefined): Promise<unknown> {
+    const id = ++nextCallId;
+    const answered = new PromiseCtor<unknown>((resolve, reject) => {
+      apply(mapSet, waiting, [id, { resolve, reject }]);
+    });
+    if (outgoing.length === 0) void flushCallsAtJobEnd();
+    append<ToolCallRequest>(outgoing, [id, jsName, inputJson]);
+    pendingTools++;
+    return outcomeOf(answered);
+  }
+  // The promise the caller gets. A failed call's Error is made while this function resumes, so V8
+  // gives its stack the frames of the cell awaiting it (`at async cell-1.js:3:1`). With its own
+  // `constructor`, `answered` is awaited without reading anything the cell can replace.
+  async function outcomeOf(answered: Promise<unknown>): Promise<unknown> {
+    defineProperty(answered, 'constructor', { __proto__: null, value: PromiseCtor } as PropertyDescriptor);
+    try {
+      return await answered;
+    } catch (message) {
+      throw fail(message as string);
+    }
+  }
+  function settleAnswers(answers: readonly ToolAnswer[], strings: readonly string[]): void {
+    for (let i = 0; i < answers.length; i++) {
+      const entry = answers[i]!;
+      const call = apply(mapGet, waiting, [entry[0]]) as Waiting | undefined;
+      // A call of a cell that has ended: it never settles.
+      if (call === undefined) continue;
+      apply(mapDelete, waiting, [entry[0]]);
+      pendingTools--;
+      // Neither resolve() nor reject() throws or runs code of the cell (outcomeOf awaits them).
+      if (entry[1] === 'error') call.reject(entry[2]);
+      else call.resolve(entry[1] === 'text' ? strings[entry[2]] : entry[2]);
     }
   }
 
@@ -267,6 +347,7 @@ export function bootstrap(bridge: IsolateBridge, constants: BootstrapConstants):
       // isolate's pending tasks, and a late tool answer or timer of this cell must not reach it.
       generation++;
       apply(mapClear, timers, []);
+      apply(mapClear, waiting, []);
       resolve(text);
     };
     return { settleWith, failWith: (error: unknown) => settleWith(error === EXIT ? null : errorText(error)) };
@@ -305,20 +386,10 @@ export function bootstrap(bridge: IsolateBridge, constants: BootstrapConstants):
     defineProperty(globalThis, name, { value, writable: false, enumerable: false, configurable: false });
   }
   let currentTools: object = freeze({ __proto__: null }), currentToolList: readonly object[] = freeze([]);
-  // Tool calls of the current cell not yet answered; reset by each start().
-  let pendingTools = 0;
   function installTools(tools: BootstrapConfig['tools'], maxPendingToolCalls: number, toolGeneration: number): void {
     const table = {};
     const list: object[] = [];
     const refused = 'cell exceeded its limit of ' + maxPendingToolCalls + ' pending tool calls (maxPendingToolCalls); await some before calling more';
-    const settled = (outcome: ToolOutcome): unknown => {
-      // The cell that called ended: its unawaited call ends with it and never settles.
-      if (toolGeneration !== generation) return new PromiseCtor(() => {});
-      pendingTools--;
-      if (outcome[0] !== true) throw fail(outcome[1]);
-      // Already a fresh copy: the host's result crossed by structured clone (copy: true).
-      return outcome[1];
-    };
     for (let i = 0; i < tools.length; i++) {
       const jsName = tools[i]!.jsName;
       const call = (input?: unknown): Promise<unknown> => {
@@ -326,9 +397,8 @@ export function bootstrap(bridge: IsolateBridge, constants: BootstrapConstants):
         if (toolGeneration !== generation) return new PromiseCtor(() => {});
         if (pendingTools >= maxPendingToolCalls) return apply(then, resolved, [() => { throw fail(refused); }]) as Promise<unknown>;
         const inputJson = input === undefined || typeof input === 'function' ? undefined : (stringify(input) as string | undefined);
-        flush();
-        pendingTools++;
-        return apply(then, hostTool.apply(undefined, [jsName, inputJson], TOOL_CALL_OPTIONS), [settled]) as Promise<unknown>;
+        flushOutput();
+        return queueCall(jsName, inputJson);
       };
       // Defined, not assigned: a tool named __proto__ is an own property, not the table's prototype.
       defineProperty(table, jsName, { value: hide(call, jsName), writable: false, enumerable: true, configurable: false });
@@ -366,6 +436,8 @@ export function bootstrap(bridge: IsolateBridge, constants: BootstrapConstants):
       pendingBytes = 0;
       droppedBytes = 0;
       pendingTools = 0;
+      outgoing = [];
+      apply(mapClear, waiting, []);
       apply(mapClear, timers, []);
       installTools(config.tools, config.maxPendingToolCalls, generation);
       let run!: Run;
@@ -398,6 +470,10 @@ export function bootstrap(bridge: IsolateBridge, constants: BootstrapConstants):
       } catch (error) {
         return StringCtor(error);
       }
+    },
+    // Results arrive as copies: the answers array and every value in it were made for this call.
+    answer(answers: readonly ToolAnswer[], ...strings: string[]): void {
+      settleAnswers(answers, strings);
     },
     // A throw (other than exit's) fails the cell.
     fire(id: number): void {

@@ -1,0 +1,116 @@
+/**
+ * The sandbox process's half of one cell's tool calls, batched both ways across the isolate
+ * boundary: the calls the cell made in one synchronous stretch arrive as one batch
+ * (HostBridge.toolCalls), and the answers that settle together (the replies of one IPC batch from
+ * the host) enter the isolate in one `answer` call, instead of one thread crossing per call and
+ * per answer.
+ */
+import type { Logger } from '../log.js';
+import type { CellEvents, ToolOutcome } from './api.js';
+import type { ToolAnswer, ToolCallRequest } from './bridge.js';
+import { messageOf } from './errors.js';
+import type { PreparedIsolate } from './prepared.js';
+
+/**
+ * A string result at least this long crosses as an argument of its own: isolated-vm then copies
+ * it once into an external string, instead of serializing and deserializing it with the batch.
+ * Below it (where isolated-vm makes an ordinary heap string anyway) the batch is cheaper.
+ */
+const OWN_ARGUMENT_CHARS = 1024;
+/** Bounds the arguments of one `answer` call; further long strings travel in the batch. */
+const MAX_STRING_ARGUMENTS = 64;
+
+type Delivery =
+  | { kind: 'idle' }
+  /** Answers waiting for the end of the current microtask checkpoint. */
+  | { kind: 'queued'; answers: ToolAnswer[]; strings: string[] }
+  /** The cell ended: answers still arriving are dropped. */
+  | { kind: 'closed' };
+
+export class ToolCrossing {
+  private delivery: Delivery = { kind: 'idle' };
+
+  constructor(
+    private readonly prepared: Pick<PreparedIsolate, 'isolate' | 'answer'>,
+    private readonly events: CellEvents,
+    /** The isolate died during a delivery, or sent a malformed batch. */
+    private readonly failed: (error: unknown) => void,
+    private readonly logger: Logger,
+  ) {}
+
+  /** A batch of calls from the isolate; anything else than ToolCallRequests ends the cell. */
+  receive(batch: unknown): void {
+    if (this.delivery.kind === 'closed') return;
+    if (!isRequestBatch(batch)) {
+      this.failed(new Error('the isolate sent a malformed tool call batch'));
+      return;
+    }
+    for (const [id, jsName, inputJson] of batch) this.dispatch(id, jsName, inputJson);
+  }
+
+  close(): void {
+    this.delivery = { kind: 'closed' };
+  }
+
+  private dispatch(id: number, jsName: string, inputJson: string | undefined): void {
+    let outcome: Promise<ToolOutcome>;
+    try {
+      outcome = this.events.toolCall(jsName, inputJson);
+    } catch (error) {
+      outcome = Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
+    // One reaction per answer, attached directly: the answers settled in one turn all queue before
+    // the delivery the first of them schedules.
+    outcome.then(
+      (settled) => this.settle(id, settled),
+      (error: unknown) => {
+        this.logger.error(`toolCall ${jsName} threw: ${messageOf(error)}`);
+        this.settle(id, { ok: false, message: messageOf(error) });
+      },
+    );
+  }
+
+  private settle(id: number, outcome: ToolOutcome): void {
+    if (this.delivery.kind === 'closed') return;
+    if (this.delivery.kind === 'idle') {
+      this.delivery = { kind: 'queued', answers: [], strings: [] };
+      queueMicrotask(this.deliver);
+    }
+    const { answers, strings } = this.delivery;
+    if (!outcome.ok) answers.push([id, 'error', outcome.message]);
+    else if (typeof outcome.result === 'string' && outcome.result.length >= OWN_ARGUMENT_CHARS && strings.length < MAX_STRING_ARGUMENTS) {
+      answers.push([id, 'text', strings.push(outcome.result) - 1]);
+    } else answers.push([id, 'value', outcome.result]);
+  }
+
+  private readonly deliver = (): void => {
+    if (this.delivery.kind !== 'queued') return;
+    const { answers, strings } = this.delivery;
+    this.delivery = { kind: 'idle' };
+    // Copies: nothing of the sandbox process's heap enters the isolate.
+    this.prepared.answer.apply(undefined, [answers, ...strings], { arguments: { copy: true } }).catch(this.refused);
+  };
+
+  /**
+   * isolated-vm also rejects with a rejection the cell had not handled when these answers' task
+   * ended. That one is not the cell's end: its handler may come in a later task, after an answer
+   * that happened to arrive in a later batch (`const b = tools.x(); await tools.y(); await b`).
+   */
+  private readonly refused = (error: unknown): void => {
+    if (this.prepared.isolate.isDisposed) this.failed(error);
+  };
+}
+
+function isRequestBatch(batch: unknown): batch is ToolCallRequest[] {
+  return (
+    Array.isArray(batch) &&
+    batch.every(
+      (request: unknown) =>
+        Array.isArray(request) &&
+        request.length === 3 &&
+        Number.isSafeInteger(request[0]) &&
+        typeof request[1] === 'string' &&
+        (typeof request[2] === 'string' || request[2] === undefined),
+    )
+  );
+}
