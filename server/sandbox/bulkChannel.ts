@@ -13,6 +13,7 @@
  * cell can tell from the client having answered in that order.
  */
 import type { Writable } from 'node:stream';
+import { RawText } from '../rawText.js';
 import type { CallId, RunId } from './messages.js';
 
 /** The sandbox process's file descriptor of the bulk pipe (stdio: ignore, ignore, stderr, ipc, bulk). */
@@ -33,16 +34,20 @@ export interface BulkHeader {
 /** A header is a few dozen bytes; anything longer means the stream is out of step. */
 const MAX_HEADER_BYTES = 4096;
 
-/** Writes the successful tool result `text` of that call as one frame. */
-export function writeBulkResult(pipe: Writable, run: RunId, call: CallId, text: string): void {
-  const encoding: BulkEncoding = Buffer.byteLength(text, 'utf8') === text.length ? 'latin1' : 'utf16le';
+/**
+ * Writes the successful tool result `text` of that call as one frame. A RawText's bytes (ASCII)
+ * are written as they are, without a copy.
+ */
+export function writeBulkResult(pipe: Writable, run: RunId, call: CallId, text: string | RawText): void {
+  const encoding: BulkEncoding = text instanceof RawText || Buffer.byteLength(text, 'utf8') === text.length ? 'latin1' : 'utf16le';
   const header: BulkHeader = { run, call, encoding, bytes: encoding === 'latin1' ? text.length : 2 * text.length };
   const json = JSON.stringify(header);
   const head = Buffer.allocUnsafe(4 + Buffer.byteLength(json));
   head.writeUInt32BE(head.length - 4, 0);
   head.write(json, 4, 'utf8');
   pipe.write(head);
-  pipe.write(text, encoding);
+  if (text instanceof RawText) pipe.write(text.bytes);
+  else pipe.write(text, encoding);
 }
 
 type ReaderState =

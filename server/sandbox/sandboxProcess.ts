@@ -10,6 +10,7 @@ import { createInterface } from 'node:readline';
 import type { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from '../log.js';
+import { RawText } from '../rawText.js';
 import type { CellEvents, CellExit, CellProgram, CellRun } from './api.js';
 import { BULK_MIN_CHARS, writeBulkResult } from './bulkChannel.js';
 import { messageOf } from './errors.js';
@@ -254,7 +255,11 @@ function lostRun(cause: string): CellRun {
   return { done: Promise.resolve({ kind: 'lost', error: `sandbox process exited: ${cause}` }), terminate() {} };
 }
 
-/** A successful tool result that is one long string: it goes on the bulk pipe. */
-function isBulkResult(value: CallResult): value is { ok: true; result: string } {
-  return typeof value === 'object' && value !== null && value.ok && typeof value.result === 'string' && value.result.length >= BULK_MIN_CHARS;
+/**
+ * A successful tool result that is one long string goes on the bulk pipe; a RawText always does
+ * (the IPC channel would clone it as an object, not as its text).
+ */
+function isBulkResult(value: CallResult): value is { ok: true; result: string | RawText } {
+  if (typeof value !== 'object' || value === null || !value.ok) return false;
+  return value.result instanceof RawText || (typeof value.result === 'string' && value.result.length >= BULK_MIN_CHARS);
 }

@@ -42,7 +42,7 @@ export class MessageGate {
     }
     let value: unknown;
     try {
-      value = parseBody(body.toString('utf8'));
+      value = parseBody(body);
     } catch (error) {
       this.options.writer.writeTransportReply(transportError.parseError(error instanceof Error ? error.message : String(error)));
       return;

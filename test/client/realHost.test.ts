@@ -6,6 +6,10 @@ import { expectGone, RecordingDelegate, rejectsWith, settledHeapUsed, sleep, Std
 /** A cell that never finishes by itself. */
 const FOREVER = 'await new Promise(() => {})';
 
+/** Long tool results of each kind the host carries differently; the cell builds the same strings to compare. */
+const TEXT_OF = `(kind) => ({ ascii: 'ab{}', wide: 'é€😀', lone: 'x\\ud800', escaped: 'a\\n"\\\\' })[kind].repeat(100_000)`;
+const textOf = new Function(`return ${TEXT_OF}`)() as (kind: string) => string;
+
 describe('CodeModeClient with the real host', function () {
   this.timeout(30_000);
   let client: CodeModeClient;
@@ -41,6 +45,7 @@ describe('CodeModeClient with the real host', function () {
         throw new Error('boom 42');
       },
       big: () => 'y'.repeat(10_000),
+      text: (input) => textOf(input as string),
     });
     pids.clear();
   });
@@ -76,6 +81,19 @@ describe('CodeModeClient with the real host', function () {
     await session.close();
     expect(delegate.closed).to.deep.equal([{ sessionId: session.id, cellId: '1', status: 'completed' }]);
     expect(log.lines.some((line) => line.includes('ready')), 'the host logged through onStderr').to.equal(true);
+  });
+
+  it('brings long string tool results into the cell exactly: ASCII, non-ASCII, lone surrogates and escapes', async () => {
+    const session = await start().openSession();
+    const kinds = ['ascii', 'wide', 'lone', 'escaped'];
+    const response = await session.execute({
+      source: `const textOf = ${TEXT_OF}; const kinds = ${JSON.stringify(kinds)};
+        const results = await Promise.all(kinds.map((kind) => tools.text(kind)));
+        text(results.map((r, i) => r === textOf(kinds[i]) ? 'same ' + r.length : 'differs').join(', '))`,
+      tools: [{ name: 'text' }],
+    });
+    expect(response.error).to.equal(null);
+    expect(response.items).to.deep.equal([{ type: 'text', text: kinds.map((kind) => `same ${textOf(kind).length}`).join(', ') }]);
   });
 
   it('keeps concurrent cells and their tool calls apart', async () => {

@@ -1,9 +1,15 @@
 import { expect } from 'chai';
+import { RawText } from '../../server/rawText.js';
 import { parseBody } from '../../server/transport/parseBody.js';
 
 const LONG = 'x'.repeat(70 * 1024);
 
-/** parseBody must return what JSON.parse returns, or throw what it throws. */
+const parse = (text: string): unknown => parseBody(Buffer.from(text, 'utf8'));
+
+/** The value with every RawText as the string it stands for. */
+const texts = (value: unknown): unknown => JSON.parse(JSON.stringify(value)) as unknown;
+
+/** parseBody must return what JSON.parse returns (a RawText standing for its string), or throw what it throws. */
 function same(text: string): void {
   let expected: unknown;
   let expectedError: string | undefined;
@@ -13,18 +19,29 @@ function same(text: string): void {
     expectedError = (error as Error).message;
   }
   if (expectedError !== undefined) {
-    expect(() => parseBody(text)).to.throw(SyntaxError, expectedError);
+    expect(() => parse(text)).to.throw(SyntaxError, expectedError);
     return;
   }
-  expect(parseBody(text)).to.deep.equal(expected);
+  expect(texts(parse(text))).to.deep.equal(expected);
 }
 
 const response = (inner: string, before = '{"jsonrpc":"2.0","id":7,') => `${before}"result":{"result":"${inner}"}}`;
 
 describe('parseBody', () => {
-  it('slices a long escape-free result string out of a response', () => {
-    const value = parseBody(response(LONG)) as { id: number; result: { result: string } };
-    expect(value).to.deep.equal({ jsonrpc: '2.0', id: 7, result: { result: LONG } });
+  it('keeps a long escape-free ASCII result string as its bytes, undecoded', () => {
+    const value = parse(response(LONG)) as { jsonrpc: string; id: number; result: { result: RawText } };
+    expect(value.result.result).to.be.instanceOf(RawText);
+    expect(value.result.result.text()).to.equal(LONG);
+    expect({ ...value, result: {} }).to.deep.equal({ jsonrpc: '2.0', id: 7, result: {} });
+  });
+
+  it('slices a long escape-free non-ASCII result string out of the decoded text', () => {
+    const inner = `é${LONG}`;
+    expect(parse(response(inner))).to.deep.equal({ jsonrpc: '2.0', id: 7, result: { result: inner } });
+  });
+
+  it('reads the head as UTF-8 when only the long string is ASCII', () => {
+    same(response(LONG, '{"jsonrpc":"2.0","id":"é7",'));
   });
 
   it('keeps non-ASCII and astral characters as JSON.parse does', () => {
