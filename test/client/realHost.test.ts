@@ -96,6 +96,18 @@ describe('CodeModeClient with the real host', function () {
     expect(response.items).to.deep.equal([{ type: 'text', text: kinds.map((kind) => `same ${textOf(kind).length}`).join(', ') }]);
   });
 
+  it("fails a cell on a rejection its code leaves unhandled, while a tool call's rejection waits for its await", async () => {
+    const session = await start().openSession();
+    const tools = [{ name: 'fail' }, { name: 'add' }];
+    const plain = await session.execute({ source: 'const p = Promise.reject(new Error("late")); await new Promise((r) => setTimeout(r, 0)); try { await p } catch {} text("not reached")' });
+    expect(plain.error).to.match(/^Error: late\n/);
+    expect(plain.items).to.deep.equal([]);
+    const awaitedLate = await session.execute({ source: 'const b = tools.fail(); await tools.add({ a: 1, b: 2 }); try { await b } catch (e) { text("caught " + e.message) }', tools });
+    expect(awaitedLate).to.deep.include({ error: null, items: [{ type: 'text', text: 'caught boom 42' }] });
+    const neverAwaited = await session.execute({ source: 'tools.fail(); await tools.add({ a: 1, b: 1 }); text("after")', tools });
+    expect(neverAwaited).to.deep.include({ error: null, items: [{ type: 'text', text: 'after' }] });
+  });
+
   it('keeps concurrent cells and their tool calls apart', async () => {
     const session = await start().openSession();
     const results = await Promise.all(
