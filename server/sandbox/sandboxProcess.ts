@@ -10,6 +10,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from '../log.js';
 import type { CellEvents, CellExit, CellProgram, CellRun } from './api.js';
+import { UNUSABLE_ENGINE_PREFIX } from './engine.js';
 import { messageOf } from './errors.js';
 import {
   FATAL_PREFIX,
@@ -70,6 +71,8 @@ export class SandboxProcess {
   private readonly runs = new Map<RunId, HostRun>();
   private readonly outbox: Outbox<ToSandbox>;
   private fatal: string | null = null;
+  /** Why isolated-vm did not load in the process (engineLoad.ts): the whole cause, when set. */
+  private unusableEngine: string | null = null;
   private nextRun = 1;
   private nextRealm = 1;
   private readonly realms = new Set<RealmId>();
@@ -91,6 +94,7 @@ export class SandboxProcess {
     this.child.once('close', (code, signal) => this.exited(code, signal));
     createInterface({ input: this.child.stderr! }).on('line', (line) => {
       if (line.startsWith(FATAL_PREFIX)) this.fatal = line.slice(FATAL_PREFIX.length);
+      else if (line.startsWith(UNUSABLE_ENGINE_PREFIX)) this.unusableEngine = line.slice(UNUSABLE_ENGINE_PREFIX.length);
       else process.stderr.write(`${line}\n`);
     });
   }
@@ -202,7 +206,7 @@ export class SandboxProcess {
   }
 
   private exited(code: number | null, signal: NodeJS.Signals | null): void {
-    const cause = describeExit(code, signal, this.fatal);
+    const cause = this.unusableEngine ?? describeExit(code, signal, this.fatal);
     this.state = { kind: 'exited', cause };
     for (const run of this.runs.values()) {
       run.started();
