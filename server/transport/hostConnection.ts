@@ -10,16 +10,8 @@
  * "Request <m> failed with message: <msg>"; a request that cannot be written rejects with -32099,
  * and disposal rejects pending requests with -32097.
  */
-import {
-  CancellationTokenSource,
-  ErrorCodes,
-  ResponseError,
-  type CancellationToken,
-  type Message,
-  type NotificationMessage,
-  type RequestMessage,
-  type ResponseMessage,
-} from 'vscode-jsonrpc/node';
+import type { CancellationToken, Message, NotificationMessage, RequestMessage, ResponseMessage } from 'vscode-jsonrpc';
+import { CancellationTokenSource, ErrorCodes, ResponseError } from '../jsonRpc.js';
 import type { Logger } from '../log.js';
 import type { HostMessageWriter } from './messageWriter.js';
 
