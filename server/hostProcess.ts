@@ -1,6 +1,7 @@
 /**
- * The host process: parses the command line, starts its warm sandbox process, then loads and
- * serves one connection on stdin/stdout (serveHost.ts). The sandbox process is started before the
+ * The host process: parses the command line (exit status 2 when it is unusable, before anything
+ * starts), starts its warm sandbox process, then loads and serves one connection on stdin/stdout
+ * (serveHost.ts). The sandbox process is started before the
  * rest of the host is even loaded: its start-up (Node's own, isolated-vm's load, the pooled
  * isolates) is most of what a first cell would otherwise wait for after a host start, and on a
  * second core it overlaps the host's module loading and handshake. The Supervisor owns it from
