@@ -1,5 +1,6 @@
 // Lint is part of `make test`. Besides the recommended rules it enforces the layering:
-// the client never imports the server, and only server/sandbox imports isolated-vm.
+// the client never imports the server, only server/sandbox imports isolated-vm, and the host
+// takes vscode-jsonrpc's values from server/jsonRpc.ts.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
@@ -24,6 +25,20 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'off',
       '@typescript-eslint/no-empty-object-type': 'off',
       'no-restricted-imports': ['error', { paths: [{ name: 'isolated-vm', message: 'Only server/sandbox may import isolated-vm.' }] }],
+    },
+  },
+  {
+    files: ['server/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: 'isolated-vm', message: 'Only server/sandbox may import isolated-vm.' },
+            { name: 'vscode-jsonrpc/node', allowTypeImports: true, message: 'The host takes vscode-jsonrpc values from server/jsonRpc.ts (the node entry costs start-up time).' },
+          ],
+        },
+      ],
     },
   },
   {

@@ -11,15 +11,9 @@
  * "Request <m> failed with message: <msg>"; a request that cannot be written rejects with -32099,
  * and disposal rejects pending requests with -32097.
  */
-import {
-  ErrorCodes,
-  ResponseError,
-  type CancellationToken,
-  type Message,
-  type NotificationMessage,
-  type RequestMessage,
-  type ResponseMessage,
-} from 'vscode-jsonrpc/node';
+// The common entry: the host does not load vscode-jsonrpc/node (server/jsonRpc.ts), and these two
+// need no runtime.
+import { ErrorCodes, ResponseError, type CancellationToken, type Message, type NotificationMessage, type RequestMessage, type ResponseMessage } from 'vscode-jsonrpc';
 import { CancelToken } from './cancelToken.js';
 
 /** Where a dispatcher reports what it could not deliver. */

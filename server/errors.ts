@@ -2,7 +2,7 @@
  * Factories for every error the host answers with. Handlers throw these; nothing else builds a
  * ResponseError, so each code has one message and one `data` shape.
  */
-import { ResponseError } from 'vscode-jsonrpc/node';
+import { ResponseError } from './jsonRpc.js';
 import { ErrorCode, type ErrorData, type ErrorKind, type ParamError } from '../schemas/index.js';
 
 function protocolError(kind: ErrorKind, message: string, extra: Record<string, unknown> = {}): ResponseError<ErrorData> {

@@ -3,7 +3,7 @@
  * every request, so no handler runs on params its schema rejects, and an unexpected throw
  * becomes InternalError while the host keeps serving.
  */
-import { ResponseError } from 'vscode-jsonrpc/node';
+import { ResponseError } from './jsonRpc.js';
 import { Methods } from '../schemas/index.js';
 import { hostError } from './errors.js';
 import { requestHandlers } from './handlers/requestHandlers.js';

@@ -3,7 +3,7 @@
  * The `codemode-host` entry. isolated-vm needs Node's `--no-node-snapshot`; when the host was
  * started without it, it restarts itself with it rather than risk a crash inside V8. Before the
  * host loads anything else it checks its engine, and exits 3 with one line saying what to do when
- * Node is too old or isolated-vm is missing, unloadable or a vulnerable release.
+ * Node is too old or isolated-vm is missing, has no native build here or is a vulnerable release.
  */
 import { spawn } from 'node:child_process';
 
@@ -12,7 +12,7 @@ const hasFlag = process.execArgv.includes(FLAG) || (process.env.NODE_OPTIONS ?? 
 
 if (hasFlag) {
   const { checkEngine } = await import('./sandbox/engine.js');
-  const engine = await checkEngine();
+  const engine = checkEngine();
   if (engine.ok) {
     const { runHost } = await import('./hostProcess.js');
     await runHost(process.argv.slice(2));

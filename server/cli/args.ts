@@ -4,7 +4,8 @@
  * and exit status 2.
  */
 import type { EffectiveSessionLimits, HostLimits } from '../../schemas/index.js';
-import { DEFAULT_HOST_LIMITS, HOST_LIMIT_BOUNDS, SESSION_LIMIT_BOUNDS } from '../../schemas/index.js';
+// limits.js, not index.js: the command line is read before the validators are loaded (hostProcess.ts).
+import { DEFAULT_HOST_LIMITS, HOST_LIMIT_BOUNDS, SESSION_LIMIT_BOUNDS } from '../../schemas/limits.js';
 import { LOG_LEVELS, isLogLevel, type LogLevel } from '../log.js';
 
 export interface HostOptions {

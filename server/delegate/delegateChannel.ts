@@ -3,8 +3,9 @@
  * maxPendingDelegateCalls. A call's outcome never rejects: failures are values, so a cell's
  * promise can never turn into an unhandled rejection in the host (isolated-vm issue 314).
  */
-import { ResponseError, type CancellationToken } from 'vscode-jsonrpc/node';
+import type { CancellationToken } from 'vscode-jsonrpc';
 import { CancelToken } from '../../schemas/cancelToken.js';
+import { ResponseError } from '../jsonRpc.js';
 import { validateResult, type HostRequestMethod, type MethodParams, type MethodResults } from '../../schemas/index.js';
 import type { Logger } from '../log.js';
 

@@ -1,15 +1,20 @@
 /**
  * The engine check the host runs before anything else: a supported Node line, and an isolated-vm
- * that loads and is not one of the releases affected by GHSA-864f-rcv7-6rh4 (a sandbox escape
- * through `ExternalCopy`'s transfer list; fixed in 6.2.0 for Node 22 and 7.0.1 for Node 24/26).
- * isolated-vm is imported dynamically here so that a missing native build becomes a sentence
- * saying what to do, not a module-not-found stack.
+ * that has a native build for this platform and ABI and is not one of the releases affected by
+ * GHSA-864f-rcv7-6rh4 (a sandbox escape through `ExternalCopy`'s transfer list; fixed in 6.2.0 for
+ * Node 22 and 7.0.1 for Node 24/26). The host never runs an isolate, so it does not load the addon:
+ * it finds the binary the way isolated-vm's loader (node-gyp-build) does, which costs a few file
+ * lookups instead of a native load. Sandbox processes load it (engineLoad.ts) and report a build
+ * that is found but does not load with the same sentence.
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
 
 export const MIN_NODE_MAJOR = 24;
 export const ADVISORY = 'GHSA-864f-rcv7-6rh4';
+/** The stderr line a sandbox process writes, before it exits, when isolated-vm does not load there. */
+export const UNUSABLE_ENGINE_PREFIX = 'codemode-sandbox engine: ';
 
 export type EngineCheck = { ok: true; isolatedVm: string } | { ok: false; problem: string };
 
@@ -35,26 +40,35 @@ export function engineProblem(nodeVersion: string, isolatedVmVersion: string): s
   return null;
 }
 
-/** Checks the running Node and the isolated-vm the sandbox would load, and loads it once. */
-export async function checkEngine(): Promise<EngineCheck> {
-  const require = createRequire(import.meta.url);
-  let manifestPath: string;
+/** What to say when isolated-vm's native build is missing (host) or does not load (sandbox process). */
+export function noNativeBuildProblem(version: string, error: unknown): string {
+  const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+  return `isolated-vm ${version} has no native build that loads on Node ${process.version} (${process.platform}-${process.arch}): ${reason}. Reinstall it with \`npm rebuild isolated-vm\` (it ships prebuilt binaries for Linux, macOS and Windows on Node 24 and 26; elsewhere it compiles with python3, make and a C++ compiler)`;
+}
+
+/** The installed isolated-vm's manifest, or null when it is not installed. */
+export function isolatedVmManifest(): { path: string; version: string } | null {
+  let path: string;
   try {
-    manifestPath = require.resolve('isolated-vm/package.json');
+    path = createRequire(import.meta.url).resolve('isolated-vm/package.json');
   } catch {
-    return { ok: false, problem: 'isolated-vm is not installed: run `npm install` in the codemode-host package (Node >= 24)' };
+    return null;
   }
-  const version = (JSON.parse(readFileSync(manifestPath, 'utf8')) as { version: string }).version;
-  const problem = engineProblem(process.version, version);
+  return { path, version: (JSON.parse(readFileSync(path, 'utf8')) as { version: string }).version };
+}
+
+/** Checks the running Node and the isolated-vm a sandbox process would load, without loading it. */
+export function checkEngine(): EngineCheck {
+  const manifest = isolatedVmManifest();
+  if (manifest === null) return { ok: false, problem: 'isolated-vm is not installed: run `npm install` in the codemode-host package (Node >= 24)' };
+  const problem = engineProblem(process.version, manifest.version);
   if (problem !== null) return { ok: false, problem };
   try {
-    await import('isolated-vm');
+    // isolated-vm's own entry is `require('node-gyp-build')(__dirname)`; `path` is that lookup without the load.
+    const nodeGypBuild = createRequire(manifest.path)('node-gyp-build') as { path(dir: string): string };
+    nodeGypBuild.path(dirname(manifest.path));
   } catch (error) {
-    const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
-    return {
-      ok: false,
-      problem: `isolated-vm ${version} has no native build that loads on Node ${process.version} (${process.platform}-${process.arch}): ${reason}. Reinstall it with \`npm rebuild isolated-vm\` (it ships prebuilt binaries for Linux, macOS and Windows on Node 24 and 26; elsewhere it compiles with python3, make and a C++ compiler)`,
-    };
+    return { ok: false, problem: noNativeBuildProblem(manifest.version, error) };
   }
-  return { ok: true, isolatedVm: version };
+  return { ok: true, isolatedVm: manifest.version };
 }

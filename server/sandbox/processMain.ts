@@ -4,6 +4,8 @@
  * sessions, stores and the connection. It exits when the host disconnects; a catastrophic V8
  * error kills it (prepared.ts) after one FATAL_PREFIX line on stderr.
  */
+// First: a native build that does not load ends the process with one clear line (engineLoad.ts).
+import './engineLoad.js';
 import { Socket } from 'node:net';
 import { createStderrLogger, isLogLevel } from '../log.js';
 import type { CellEvents, CellRun, Realm } from './api.js';

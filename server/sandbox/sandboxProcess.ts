@@ -13,6 +13,7 @@ import type { Logger } from '../log.js';
 import { RawText } from '../rawText.js';
 import type { CellEvents, CellExit, CellProgram, CellRun } from './api.js';
 import { BULK_MIN_CHARS, writeBulkResult } from './bulkChannel.js';
+import { UNUSABLE_ENGINE_PREFIX } from './engine.js';
 import { messageOf } from './errors.js';
 import {
   FATAL_PREFIX,
@@ -76,6 +77,8 @@ export class SandboxProcess {
   /** Large string tool results (bulkChannel.ts). */
   private readonly bulk: Writable;
   private fatal: string | null = null;
+  /** Why isolated-vm did not load in the process (engineLoad.ts): the whole cause, when set. */
+  private unusableEngine: string | null = null;
   private nextRun = 1;
   private nextRealm = 1;
   private readonly realms = new Set<RealmId>();
@@ -102,6 +105,7 @@ export class SandboxProcess {
     this.child.once('close', (code, signal) => this.exited(code, signal));
     createInterface({ input: this.child.stderr! }).on('line', (line) => {
       if (line.startsWith(FATAL_PREFIX)) this.fatal = line.slice(FATAL_PREFIX.length);
+      else if (line.startsWith(UNUSABLE_ENGINE_PREFIX)) this.unusableEngine = line.slice(UNUSABLE_ENGINE_PREFIX.length);
       else process.stderr.write(`${line}\n`);
     });
   }
@@ -233,7 +237,7 @@ export class SandboxProcess {
   }
 
   private exited(code: number | null, signal: NodeJS.Signals | null): void {
-    const cause = describeExit(code, signal, this.fatal);
+    const cause = this.unusableEngine ?? describeExit(code, signal, this.fatal);
     this.state = { kind: 'exited', cause };
     for (const run of this.runs.values()) {
       run.started();

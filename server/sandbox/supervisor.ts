@@ -46,6 +46,7 @@ export class Supervisor implements Sandbox {
   /** Processes ended on purpose (idle): their exit is not a crash. */
   private readonly retired = new Set<Member>();
 
+  /** Starts the warm process at once: the host constructs this before loading the rest of itself (hostProcess.ts). */
   constructor(private readonly options: SupervisorOptions) {
     this.spawn();
   }

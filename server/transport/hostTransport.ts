@@ -4,7 +4,8 @@
  * arrival order (see schemas/rpcDispatcher.ts for the handler conventions it keeps from vscode-jsonrpc).
  */
 import type { Readable, Writable } from 'node:stream';
-import { Emitter, type Event } from 'vscode-jsonrpc/node';
+import type { Event } from 'vscode-jsonrpc';
+import { Emitter } from '../jsonRpc.js';
 import type { Logger } from '../log.js';
 import type { FrameHeaderError } from '../../schemas/frameHeaderError.js';
 import { Dispatcher, type RpcConnection as HostConnection } from '../../schemas/rpcDispatcher.js';

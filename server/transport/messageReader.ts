@@ -6,7 +6,8 @@
  * read before them was dispatched.
  */
 import type { Readable } from 'node:stream';
-import { AbstractMessageReader, Disposable, type DataCallback, type MessageReader } from 'vscode-jsonrpc/node';
+import type { DataCallback, MessageReader } from 'vscode-jsonrpc';
+import { AbstractMessageReader, Disposable } from '../jsonRpc.js';
 import type { Logger } from '../log.js';
 import type { FrameHeaderError } from '../../schemas/frameHeaderError.js';
 import { FrameParser } from '../../schemas/frameParser.js';

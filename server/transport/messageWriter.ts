@@ -10,7 +10,8 @@
  * once the stream has taken the frame, so a failed write rejects that call.
  */
 import type { Writable } from 'node:stream';
-import { AbstractMessageWriter, Message, type MessageWriter, type NotificationMessage, type RequestMessage, type ResponseMessage } from 'vscode-jsonrpc/node';
+import type { MessageWriter, NotificationMessage, RequestMessage, ResponseMessage } from 'vscode-jsonrpc';
+import { AbstractMessageWriter, Message } from '../jsonRpc.js';
 import type { Logger } from '../log.js';
 import type { BatchReply } from './batchReply.js';
 import { transportError, type ErrorResponse, type JsonRpcId } from './errorResponses.js';
