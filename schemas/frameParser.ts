@@ -26,7 +26,8 @@ export interface FrameEvents {
 type ParserState =
   // `matched` counts how much of the `\r\n\r\n` terminator the last bytes matched.
   | { kind: 'header'; matched: number }
-  | { kind: 'body'; remaining: number; chunks: Buffer[]; length: number }
+  /** `body` exists once the body turned out to span chunks. */
+  | { kind: 'body'; remaining: number; length: number; body: Buffer | undefined }
   | { kind: 'skipping'; remaining: number; length: number; head: Buffer; headLength: number }
   | { kind: 'failed' };
 
@@ -106,19 +107,28 @@ export class FrameParser {
       this.state = { kind: 'header', matched: 0 };
       this.events.frame(Buffer.alloc(0));
     } else {
-      this.state = { kind: 'body', remaining: length, chunks: [], length };
+      this.state = { kind: 'body', remaining: length, length, body: undefined };
     }
   }
 
+  /**
+   * A body within one chunk is handed on as a view of it, never copied. One that spans chunks is
+   * copied once, into a buffer of its length, as each chunk arrives: for a large body that copy
+   * (and the first touch of the buffer's pages) overlaps the transfer instead of following it.
+   */
   private readBody(chunk: Buffer, offset: number, state: Extract<ParserState, { kind: 'body' }>): number {
     const take = Math.min(state.remaining, chunk.length - offset);
-    // subarray shares memory; the body is copied at most once, when it spans several chunks.
-    state.chunks.push(chunk.subarray(offset, offset + take));
+    if (state.body === undefined && take === state.length) {
+      this.state = { kind: 'header', matched: 0 };
+      this.events.frame(chunk.subarray(offset, offset + take));
+      return offset + take;
+    }
+    state.body ??= Buffer.allocUnsafe(state.length);
+    chunk.copy(state.body, state.length - state.remaining, offset, offset + take);
     state.remaining -= take;
     if (state.remaining === 0) {
-      const body = state.chunks.length === 1 ? state.chunks[0]! : Buffer.concat(state.chunks, state.length);
       this.state = { kind: 'header', matched: 0 };
-      this.events.frame(body);
+      this.events.frame(state.body);
     }
     return offset + take;
   }

@@ -9,7 +9,8 @@
  * unchanged: it fails to compile later with V8's own error. The replacement uses no helper and no
  * global but Error: the cell reaches nothing new.
  */
-import { parse, type Node } from 'acorn';
+import type { Node } from 'acorn';
+import { acorn } from './acorn.js';
 
 const MAY_IMPORT = /\bimport\b/;
 
@@ -20,7 +21,7 @@ export function rejectDynamicImports(source: string): string {
   if (!MAY_IMPORT.test(source)) return source;
   let program: Node;
   try {
-    program = parse(source, {
+    program = acorn().parse(source, {
       ecmaVersion: 'latest',
       sourceType: 'script',
       allowAwaitOutsideFunction: true,

@@ -9,7 +9,8 @@
  * lines, so line numbers in stack traces stay the user's. The finished script is parsed again and
  * must be exactly one function expression: no source can close the wrapper and run outside it.
  */
-import { parse, tokTypes, type Node, type Options, type Program, type Statement, type Token } from 'acorn';
+import type { Node, Options, Program, Statement, Token } from 'acorn';
+import { acorn } from '../acorn.js';
 
 /** The script to compile: evaluates to the cell's async function, called with the realm helper. */
 export type Transformed = { ok: true; script: string } | { ok: false; error: string };
@@ -45,7 +46,7 @@ export function transformPersistentCell(source: string): Transformed {
   const names = new Set<string>();
   let program: Program;
   try {
-    program = parse(source, { ...PARSE_OPTIONS, onToken: (token: Token) => collectName(token, names) });
+    program = acorn().parse(source, { ...PARSE_OPTIONS, onToken: (token: Token) => collectName(token, names) });
   } catch (error) {
     return { ok: false, error: syntaxErrorText(error) };
   }
@@ -131,7 +132,7 @@ function applyEdits(source: string, edits: Edit[]): string {
 
 function collectName(token: Token, names: Set<string>): void {
   // Acorn's Token carries the decoded name in `value`, which its typings omit.
-  if (token.type === tokTypes.name || token.type.keyword !== undefined) names.add(String((token as Token & { value: unknown }).value));
+  if (token.type === acorn().tokTypes.name || token.type.keyword !== undefined) names.add(String((token as Token & { value: unknown }).value));
 }
 
 /** A helper name no identifier of the cell spells, so the cell cannot shadow or name it. */
@@ -146,7 +147,7 @@ function uniqueName(names: Set<string>): string {
 function wrapperIntact(script: string): boolean {
   let program: Program;
   try {
-    program = parse(script, { ecmaVersion: 'latest', sourceType: 'script', allowHashBang: false });
+    program = acorn().parse(script, { ecmaVersion: 'latest', sourceType: 'script', allowHashBang: false });
   } catch {
     return false;
   }
