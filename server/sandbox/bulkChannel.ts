@@ -1,5 +1,5 @@
 /**
- * Large string tool results, host → sandbox process, on a pipe of their own (the child's fd 4)
+ * Large string tool results, host → sandbox process, on a pipe of their own (the child's stdin)
  * instead of the IPC channel. Node's "advanced" IPC serializes a 16 MiB string into a growing
  * buffer, copies it once more to put its length in front, and the receiver joins the chunks again
  * before deserializing; none of those passes is needed to move a string. Here its bytes are
@@ -15,9 +15,6 @@
 import type { Writable } from 'node:stream';
 import { RawText } from '../rawText.js';
 import type { CallId, RunId } from './messages.js';
-
-/** The sandbox process's file descriptor of the bulk pipe (stdio: ignore, ignore, stderr, ipc, bulk). */
-export const BULK_FD = 4;
 
 /** Below this a string's trip through the IPC channel costs less than a frame of its own. */
 export const BULK_MIN_CHARS = 256 * 1024;

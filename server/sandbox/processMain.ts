@@ -6,10 +6,9 @@
  */
 // First: a native build that does not load ends the process with one clear line (engineLoad.ts).
 import './engineLoad.js';
-import { Socket } from 'node:net';
 import { createStderrLogger, isLogLevel } from '../log.js';
 import type { CellEvents, CellRun, Realm } from './api.js';
-import { BULK_FD, BulkReader } from './bulkChannel.js';
+import { BulkReader } from './bulkChannel.js';
 import { messageOf } from './errors.js';
 import { meteredBytes, Outbox, OUTPUT_WINDOW_BYTES, type CallId, type CallKind, type Calls, type CallResult, type FromSandbox, type RealmId, type RunId, type ToSandbox } from './messages.js';
 import { createSandbox } from './sandbox.js';
@@ -136,5 +135,7 @@ process.on('message', (batch: ToSandbox[]) => {
 });
 process.on('disconnect', () => process.exit(0));
 const bulk = new BulkReader(({ run, call }, text) => handle({ t: 'reply', run, call, value: { ok: true, result: text } }));
-new Socket({ fd: BULK_FD, readable: true, writable: false }).on('data', (chunk: Buffer) => bulk.push(chunk));
+// The bulk pipe is stdin: the permission model lets a process read its stdio, while opening any
+// other pipe as a socket needs --allow-net on Node 26.
+process.stdin.on('data', (chunk: Buffer) => bulk.push(chunk));
 outbox.post({ t: 'ready' });

@@ -89,9 +89,9 @@ export class SandboxProcess {
     this.child = fork(ENTRY, [options.logLevel], {
       execArgv: ['--no-node-snapshot', ...PERMISSIONS],
       serialization: 'advanced',
-      stdio: ['ignore', 'ignore', 'pipe', 'ipc', 'pipe'],
+      stdio: ['pipe', 'ignore', 'pipe', 'ipc'],
     });
-    this.bulk = this.child.stdio[4] as Writable;
+    this.bulk = this.child.stdin!;
     // The child's exit is handled once, on 'close'; a write after it fails with EPIPE here.
     this.bulk.on('error', (error) => options.logger.debug(`sandbox bulk pipe: ${error.message}`));
     this.outbox = new Outbox((batch) => {
