@@ -6,7 +6,7 @@
 import { expect } from 'chai';
 import { NO_ANSWER, withHost, type Message } from '../support/rawHost.js';
 import { containedRun, sandboxPids } from '../support/containment.js';
-import { texts } from '../support/cells.js';
+import { execute, openSession, texts } from '../support/cells.js';
 
 const CPU_LIMIT = /^cell exceeded its CPU time limit of 1000 ms$/;
 
@@ -96,7 +96,6 @@ describe('containment: hostile cells beside a neighbour', function () {
 
   it('a cell waiting in notify() for answers is terminated at once', () =>
     withHost(async (host) => {
-      const { openSession } = await import('../support/cells.js');
       await openSession(host, 's');
       host.delegate = () => NO_ANSWER;
       let seen = 0;
@@ -124,7 +123,6 @@ describe('containment: hostile cells beside a neighbour', function () {
 
   it('maxStoredBytes holds for the whole store when concurrent cells commit', () =>
     withHost(async (host) => {
-      const { openSession, execute } = await import('../support/cells.js');
       await openSession(host, 's', { maxStoredBytes: 100 });
       let release!: () => void;
       const gate = new Promise<void>((resolve) => (release = resolve));
@@ -151,7 +149,6 @@ describe('containment: hostile cells beside a neighbour', function () {
   it('maxHostMemoryBytes bounds the stores of all sessions together, with an error naming it', () =>
     withHost(
       async (host) => {
-        const { openSession, execute } = await import('../support/cells.js');
         await openSession(host, 'a');
         await openSession(host, 'b');
         const fill = (sessionId: string) => execute(host, { sessionId, source: 'try { for (let i = 0; i < 10; i++) store("k" + i, "x".repeat(2 ** 20)) } catch (e) { text(e.message) }' });
@@ -194,7 +191,6 @@ describe('containment: hostile cells beside a neighbour', function () {
   it('sessions sharing one sandbox process both lose the running cell to a crash, and both go on', () =>
     withHost(
       async (host) => {
-        const { openSession, execute } = await import('../support/cells.js');
         await openSession(host, 'a');
         await openSession(host, 'b');
         await execute(host, { sessionId: 'b', source: 'store("kept", 2)' });
