@@ -21,13 +21,13 @@ export function defaultHostEntry(): string {
 }
 
 /**
- * The command line that starts the host: `command` (default: the current Node with
- * `--no-node-snapshot`, which isolated-vm needs on Node 20+, running this package's host) followed
+ * The command line that starts the host: `command` (default: the current Node running this
+ * package's host, which needs no Node flags: only its sandbox processes load isolated-vm) followed
  * by one kebab-case flag per limit (`maxMessageBytes` → `--max-message-bytes N`; a null session
  * default → `none`).
  */
 export function buildHostCommand(command: readonly string[] | undefined, limits: HostLimitOptions = {}): HostCommand {
-  const [file, ...args] = command ?? [process.execPath, '--no-node-snapshot', defaultHostEntry()];
+  const [file, ...args] = command ?? [process.execPath, defaultHostEntry()];
   if (file === undefined) throw new TypeError('command must name a program');
   const { sessionDefaults = {}, ...hostLimits } = limits;
   for (const [name, value] of [...Object.entries(hostLimits), ...Object.entries(sessionDefaults)]) {

@@ -1,5 +1,5 @@
 /**
- * node_start: spawning `node --no-node-snapshot` (as the host is spawned) on an entry file that
+ * node_start: spawning `node` (as the host is spawned, with no flags) on an entry file that
  * imports nothing, to its exit. The floor of host_start.
  */
 import { spawn } from 'node:child_process';
@@ -9,7 +9,7 @@ import { sampleMs, timing, warmupFor, type Timing } from '../stats.js';
 const EMPTY_ENTRY = fileURLToPath(new URL('./emptyEntry.js', import.meta.url));
 
 function startOnce(): Promise<void> {
-  const child = spawn(process.execPath, ['--no-node-snapshot', EMPTY_ENTRY], { stdio: ['pipe', 'pipe', 'ignore'] });
+  const child = spawn(process.execPath, [EMPTY_ENTRY], { stdio: ['pipe', 'pipe', 'ignore'] });
   return new Promise((resolve, reject) => {
     child.once('error', reject);
     child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`the empty entry exited with ${code}`))));

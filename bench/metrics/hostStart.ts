@@ -12,7 +12,7 @@ const HOST_ENTRY = fileURLToPath(new URL('../../server/main.js', import.meta.url
 
 async function startOnce(): Promise<number> {
   const started = performance.now();
-  const child = spawn(process.execPath, ['--no-node-snapshot', HOST_ENTRY], { stdio: ['pipe', 'pipe', 'ignore'] });
+  const child = spawn(process.execPath, [HOST_ENTRY], { stdio: ['pipe', 'pipe', 'ignore'] });
   const exited = new Promise((resolve) => child.once('exit', resolve));
   const connection = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
   connection.listen();

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
- * The `codemode` entry: the real process as the commands' context. The CLI never loads
- * isolated-vm itself; the client starts the host child with `--no-node-snapshot`.
+ * The `codemode` entry: the real process as the commands' context. Neither the CLI nor the host
+ * child it starts loads isolated-vm: the host's sandbox processes do.
  */
 import { codemode } from './codemode.js';
 import type { InterruptSource } from './context.js';

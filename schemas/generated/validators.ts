@@ -4,9 +4,7 @@
  * Do not edit. Change the JSON Schema, then run `make gen`.
  */
 
-import { createRequire } from 'node:module';
-
-const require = createRequire(import.meta.url);
+import func1Module from 'ajv/dist/runtime/ucs2length.js';
 
 export const $_cancelRequest_params = validate20;
 const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"urn:codemode-host:$.cancelRequest.params","title":"CancelParams","description":"Cancels the request with this id: from the client, an in-flight cell/execute or cell/wait (the cell keeps running); from the host, a delegate request whose cell has ended.","type":"object","additionalProperties":false,"required":["id"],"properties":{"id":{"type":["integer","string"]}}};
@@ -64,7 +62,7 @@ const schema32 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id"
 const schema34 = {"title":"SessionId","description":"1 to 128 characters of [A-Za-z0-9._:-]: safe in logs, file names and URLs without escaping.","type":"string","pattern":"^[A-Za-z0-9._:-]{1,128}$"};
 const schema35 = {"title":"CellId","description":"Assigned by the host per session as a decimal string (\"1\", \"2\", ...), never reused within the session.","type":"string","minLength":1,"maxLength":64};
 const pattern4 = new RegExp("^[A-Za-z0-9._:-]{1,128}$", "u");
-const func1 = require("ajv/dist/runtime/ucs2length").default;
+const func1 = func1Module.default;
 
 function validate21(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="urn:codemode-host:cell.closed.params" */;

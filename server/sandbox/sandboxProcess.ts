@@ -8,8 +8,8 @@ import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Writable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
 import type { Logger } from '../log.js';
+import { PACKAGE_ROOT, SANDBOX_ENTRY } from '../packageFiles.js';
 import { RawText } from '../rawText.js';
 import type { CellEvents, CellExit, CellProgram, CellRun } from './api.js';
 import { BULK_MIN_CHARS, writeBulkResult } from './bulkChannel.js';
@@ -28,8 +28,6 @@ import {
   type ToSandbox,
 } from './messages.js';
 
-const ENTRY = fileURLToPath(new URL('./processMain.js', import.meta.url));
-const PACKAGE_ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 /** The node_modules holding isolated-vm (and, installed beside it, sucrase), wherever npm put it. */
 const MODULES = dirname(dirname(createRequire(import.meta.url).resolve('isolated-vm/package.json')));
 
@@ -86,7 +84,7 @@ export class SandboxProcess {
   private readonly owed = new Map<RunId, number>();
 
   constructor(private readonly options: SandboxProcessOptions) {
-    this.child = fork(ENTRY, [options.logLevel], {
+    this.child = fork(SANDBOX_ENTRY, [options.logLevel], {
       execArgv: ['--no-node-snapshot', ...PERMISSIONS],
       serialization: 'advanced',
       stdio: ['pipe', 'ignore', 'pipe', 'ipc'],

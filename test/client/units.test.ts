@@ -50,9 +50,9 @@ describe('client building blocks', () => {
   });
 
   describe('host command', () => {
-    it('runs this package\'s host on the current Node with --no-node-snapshot by default', () => {
+    it('runs this package\'s host on the current Node, with no Node flags, by default', () => {
       const command = buildHostCommand(undefined);
-      expect(command).to.deep.equal({ file: process.execPath, args: ['--no-node-snapshot', defaultHostEntry()] });
+      expect(command).to.deep.equal({ file: process.execPath, args: [defaultHostEntry()] });
       expect(defaultHostEntry()).to.match(/dist\/server\/main\.js$/);
     });
 

@@ -1,9 +1,15 @@
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { execute, openSession, texts } from '../support/cells.js';
+import { sandboxPids } from '../support/containment.js';
 import { HOST_ENTRY, RawHost } from '../support/rawHost.js';
 
+/** isolated-vm's native addon in a process's memory map, prebuilt or built here. */
+const ADDON = /isolated[-_]vm\S*\.node$/m;
+
 function runHost(args: string[]) {
-  return spawnSync(process.execPath, ['--no-node-snapshot', HOST_ENTRY, ...args], { encoding: 'utf8', input: '', timeout: 10_000 });
+  return spawnSync(process.execPath, [HOST_ENTRY, ...args], { encoding: 'utf8', input: '', timeout: 10_000 });
 }
 
 describe('host command line', () => {
@@ -58,9 +64,28 @@ describe('host command line', () => {
     }
   });
 
-  it('restarts itself with --no-node-snapshot when started without it', () => {
-    const result = spawnSync(process.execPath, [HOST_ENTRY, '--version'], { encoding: 'utf8', timeout: 10_000 });
+  it('runs with no Node flags and never loads isolated-vm; its sandbox process does, to run the cell', async function () {
+    this.timeout(30_000);
+    const host = await RawHost.start();
+    try {
+      await openSession(host);
+      const response = await execute(host, { source: 'text(1 + 1)' });
+      expect(texts(response)).to.deep.equal(['2']);
+      const pid = host.child.pid!;
+      expect(readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')).to.deep.equal([process.execPath, HOST_ENTRY, '']);
+      expect(readFileSync(`/proc/${pid}/maps`, 'utf8')).not.to.match(ADDON);
+      const sandboxes = sandboxPids(host);
+      expect(sandboxes).to.have.length(1);
+      expect(readFileSync(`/proc/${sandboxes[0]}/maps`, 'utf8')).to.match(ADDON);
+    } finally {
+      host.kill();
+      await host.exited;
+    }
+  });
+
+  it('runs the same when started with --no-node-snapshot, as clients before it did', () => {
+    const result = spawnSync(process.execPath, ['--no-node-snapshot', HOST_ENTRY, '--version'], { encoding: 'utf8', timeout: 10_000 });
     expect(result.status).to.equal(0);
-    expect(result.stdout).to.match(/^codemode-host /);
+    expect(result.stdout).to.match(/^codemode-host \d+\.\d+\.\d+\n$/);
   });
 });

@@ -56,7 +56,7 @@ function hostWithIsolatedVm(version: string | null, main = '', files: Record<str
 }
 
 function run(entry: string) {
-  return spawnSync(process.execPath, ['--no-node-snapshot', entry], { encoding: 'utf8', input: '', timeout: 20_000 });
+  return spawnSync(process.execPath, [entry], { encoding: 'utf8', input: '', timeout: 20_000 });
 }
 
 describe('engine check', () => {

@@ -35,7 +35,7 @@ export class RawHost {
 
   /** `options.entry`: another build's host entry (a copy of dist/ beside other node_modules). */
   constructor(args: string[] = [], options: { env?: NodeJS.ProcessEnv; entry?: string } = {}) {
-    this.child = spawn(process.execPath, ['--no-node-snapshot', options.entry ?? HOST_ENTRY, ...args], { stdio: 'pipe', env: options.env ?? process.env });
+    this.child = spawn(process.execPath, [options.entry ?? HOST_ENTRY, ...args], { stdio: 'pipe', env: options.env ?? process.env });
     this.child.stdout.on('data', (chunk: Buffer) => this.onData(chunk));
     this.child.stderr.on('data', (chunk: Buffer) => (this.stderr += chunk.toString()));
     this.child.stdin.on('error', () => {});
