@@ -27,8 +27,6 @@ const result = await build({
   format: 'esm',
   target: 'node20',
   external: ['isolated-vm'],
-  // vscode-jsonrpc is CommonJS: its require() of Node's own modules needs a real require.
-  banner: { js: "import { createRequire as __bundleRequire } from 'node:module'; const require = __bundleRequire(import.meta.url);" },
   sourcemap: true,
   metafile: true,
   logLevel: 'warning',

@@ -6,7 +6,6 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
-import { createInterface } from 'node:readline';
 import type { Writable } from 'node:stream';
 import type { Logger } from '../log.js';
 import { PACKAGE_ROOT, SANDBOX_ENTRY } from '../packageFiles.js';
@@ -27,6 +26,7 @@ import {
   type RunId,
   type ToSandbox,
 } from './messages.js';
+import { forEachLine } from './stderrLines.js';
 
 /** The node_modules holding isolated-vm (and, installed beside it, sucrase), wherever npm put it. */
 const MODULES = dirname(dirname(createRequire(import.meta.url).resolve('isolated-vm/package.json')));
@@ -101,7 +101,7 @@ export class SandboxProcess {
     this.child.on('error', (error) => options.logger.error(`sandbox process ${this.child.pid}: ${error.message}`));
     // 'close', not 'exit': the FATAL_PREFIX line on stderr has been read by then.
     this.child.once('close', (code, signal) => this.exited(code, signal));
-    createInterface({ input: this.child.stderr! }).on('line', (line) => {
+    forEachLine(this.child.stderr!, (line) => {
       if (line.startsWith(FATAL_PREFIX)) this.fatal = line.slice(FATAL_PREFIX.length);
       else if (line.startsWith(UNUSABLE_ENGINE_PREFIX)) this.unusableEngine = line.slice(UNUSABLE_ENGINE_PREFIX.length);
       else process.stderr.write(`${line}\n`);
