@@ -83,6 +83,13 @@ describe('host command line', () => {
     }
   });
 
+  it('is one bundled file that imports none of the package\'s own modules', () => {
+    const source = readFileSync(HOST_ENTRY, 'utf8');
+    expect(source.startsWith('#!/usr/bin/env node\n')).to.equal(true);
+    expect(source).not.to.match(/\bfrom\s*["']\.|\bimport\(\s*["']\./);
+    expect(source).to.contain('function serveHost(');
+  });
+
   it('runs the same when started with --no-node-snapshot, as clients before it did', () => {
     const result = spawnSync(process.execPath, ['--no-node-snapshot', HOST_ENTRY, '--version'], { encoding: 'utf8', timeout: 10_000 });
     expect(result.status).to.equal(0);
