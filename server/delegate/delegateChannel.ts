@@ -3,8 +3,8 @@
  * maxPendingDelegateCalls. A call's outcome never rejects: failures are values, so a cell's
  * promise can never turn into an unhandled rejection in the host (isolated-vm issue 314).
  */
-import type { CancellationToken } from 'vscode-jsonrpc';
 import { CancelToken } from '../../schemas/cancelToken.js';
+import type { RequestSettler, RpcConnection } from '../../schemas/rpcDispatcher.js';
 import { ResponseError } from '../jsonRpc.js';
 import { validateResult, type HostRequestMethod, type MethodParams, type MethodResults } from '../../schemas/index.js';
 import type { Logger } from '../log.js';
@@ -18,13 +18,11 @@ export interface DelegateCall<T> {
   cancel(reason: string): void;
 }
 
-type CallState<T> = { kind: 'pending'; token: CancelToken; settle: (o: DelegateOutcome<T>) => void } | { kind: 'settled' };
-
 export class DelegateChannel {
   private pending = 0;
 
   constructor(
-    private readonly connection: { sendRequest(method: string, params: object, token: CancellationToken): Promise<unknown> },
+    private readonly connection: Pick<RpcConnection, 'request'>,
     private readonly maxPending: number,
     private readonly logger: Logger,
   ) {}
@@ -38,42 +36,58 @@ export class DelegateChannel {
     return this.maxPending;
   }
 
+  private readonly released = (): void => {
+    this.pending--;
+  };
+
   call<M extends HostRequestMethod>(method: M, params: MethodParams[M]): DelegateCall<MethodResults[M]> {
     if (this.pending >= this.maxPending) {
       const message = `the host already has ${this.maxPending} unanswered delegate calls (maxPendingDelegateCalls); this call was not sent`;
       return { outcome: Promise.resolve({ ok: false, message }), cancel: () => {} };
     }
     this.pending++;
-    const token = new CancelToken();
-    let state: CallState<MethodResults[M]> = { kind: 'settled' };
-    const outcome = new Promise<DelegateOutcome<MethodResults[M]>>((resolve) => {
-      state = { kind: 'pending', token, settle: resolve };
-    });
-    const settle = (result: DelegateOutcome<MethodResults[M]>) => {
-      if (state.kind !== 'pending') return;
-      state.settle(result);
-      state.token.release();
-      state = { kind: 'settled' };
-      this.pending--;
-    };
+    const call = new PendingCall<M>(method, this.logger, this.released);
     try {
-      this.connection.sendRequest(method, params, token).then(
-        (value: unknown) => settle(checked(method, value)),
-        (error: unknown) => settle({ ok: false, message: describeFailure(error) }),
-      );
+      this.connection.request(method, params, call.token, call.answered);
     } catch (error) {
       // vscode-jsonrpc throws at once, instead of rejecting, once the connection is closed.
-      settle({ ok: false, message: describeFailure(error) });
+      call.settle({ ok: false, message: describeFailure(error) });
     }
-    return {
-      outcome,
-      cancel: (reason) => {
-        if (state.kind !== 'pending') return;
-        state.token.cancel();
-        this.logger.debug(`${method} cancelled: ${reason}`);
-        settle({ ok: false, message: reason });
-      },
-    };
+    return call;
+  }
+}
+
+/** One sent call: its outcome settles once, from the answer or the cancel, whichever comes first. */
+class PendingCall<M extends HostRequestMethod> implements DelegateCall<MethodResults[M]> {
+  readonly outcome: Promise<DelegateOutcome<MethodResults[M]>>;
+  readonly token = new CancelToken();
+  private resolve!: (outcome: DelegateOutcome<MethodResults[M]>) => void;
+  private pending = true;
+
+  constructor(
+    private readonly method: M,
+    private readonly logger: Logger,
+    private readonly released: () => void,
+  ) {
+    this.outcome = new Promise((resolve) => (this.resolve = resolve));
+  }
+
+  readonly answered: RequestSettler = (error, value) =>
+    this.settle(error === undefined ? checked(this.method, value) : { ok: false, message: describeFailure(error) });
+
+  settle(outcome: DelegateOutcome<MethodResults[M]>): void {
+    if (!this.pending) return;
+    this.pending = false;
+    this.resolve(outcome);
+    this.token.release();
+    this.released();
+  }
+
+  cancel(reason: string): void {
+    if (!this.pending) return;
+    this.token.cancel();
+    this.logger.debug(`${this.method} cancelled: ${reason}`);
+    this.settle({ ok: false, message: reason });
   }
 }
 

@@ -40,7 +40,7 @@ function harness() {
   };
   const closed: CellClosedParams[] = [];
   const identity = { sessionId: 's', cellId: '1', toolCallId: null };
-  const channel = new DelegateChannel({ sendRequest: () => new Promise(() => {}) } as never, 10, silentLogger);
+  const channel = new DelegateChannel({ request: () => {} }, 10, silentLogger);
   const cell = new Cell({
     identity,
     limits: { ...DEFAULT_SESSION_LIMITS },
@@ -122,10 +122,10 @@ describe('DelegateChannel', () => {
   it('fails a call, and frees its slot, when the connection refuses to send', async () => {
     const channel = new DelegateChannel(
       {
-        sendRequest: () => {
+        request: () => {
           throw new Error('Connection is closed.');
         },
-      } as never,
+      },
       1,
       silentLogger,
     );
