@@ -1,7 +1,8 @@
 /**
  * Host-to-client requests (`delegate/invokeTool`, `delegate/notify`) on one connection, bounded by
- * maxPendingDelegateCalls. A call's outcome never rejects: failures are values, so a cell's
- * promise can never turn into an unhandled rejection in the host (isolated-vm issue 314).
+ * maxPendingDelegateCalls. A call's outcome is a value handed to a callback, never a rejection, so
+ * a cell's promise can never turn into an unhandled rejection in the host (isolated-vm issue 314);
+ * a callback rather than a promise, since a burst of parallel tool calls pays for every promise.
  */
 import { CancelToken } from '../../schemas/cancelToken.js';
 import type { RequestSettler, RpcConnection } from '../../schemas/rpcDispatcher.js';
@@ -12,8 +13,7 @@ import type { Logger } from '../log.js';
 /** A call's outcome: the client's result, checked against the method's result schema, or why there is none. */
 export type DelegateOutcome<T> = { ok: true; value: T } | { ok: false; message: string };
 
-export interface DelegateCall<T> {
-  readonly outcome: Promise<DelegateOutcome<T>>;
+export interface DelegateCall {
   /** Sends `$/cancelRequest` for the call; its outcome becomes a cancellation and a later answer is ignored. */
   cancel(reason: string): void;
 }
@@ -40,54 +40,74 @@ export class DelegateChannel {
     this.pending--;
   };
 
-  call<M extends HostRequestMethod>(method: M, params: MethodParams[M]): DelegateCall<MethodResults[M]> {
+  /** Sends the request; `settled` is called once with its outcome, never before `call` returns. */
+  call<M extends HostRequestMethod>(method: M, params: MethodParams[M], settled: (outcome: DelegateOutcome<MethodResults[M]>) => void): DelegateCall {
     if (this.pending >= this.maxPending) {
       const message = `the host already has ${this.maxPending} unanswered delegate calls (maxPendingDelegateCalls); this call was not sent`;
-      return { outcome: Promise.resolve({ ok: false, message }), cancel: () => {} };
+      queueMicrotask(() => settled({ ok: false, message }));
+      return NOT_SENT;
     }
     this.pending++;
-    const call = new PendingCall<M>(method, this.logger, this.released);
+    const call = new PendingCall<M>(method, settled, this.logger, this.released);
     try {
       this.connection.request(method, params, call.token, call.answered);
     } catch (error) {
       // vscode-jsonrpc throws at once, instead of rejecting, once the connection is closed.
       call.settle({ ok: false, message: describeFailure(error) });
     }
+    call.sent();
     return call;
   }
 }
 
-/** One sent call: its outcome settles once, from the answer or the cancel, whichever comes first. */
-class PendingCall<M extends HostRequestMethod> implements DelegateCall<MethodResults[M]> {
-  readonly outcome: Promise<DelegateOutcome<MethodResults[M]>>;
+const NOT_SENT: DelegateCall = { cancel() {} };
+
+/** One sent call: its outcome is settled once, by the answer or the cancel, whichever comes first. */
+class PendingCall<M extends HostRequestMethod> implements DelegateCall {
   readonly token = new CancelToken();
-  private resolve!: (outcome: DelegateOutcome<MethodResults[M]>) => void;
-  private pending = true;
+  private state: 'sending' | 'pending' | 'settled' = 'sending';
+  /** An outcome that came while the call was being sent, handed over once it was. */
+  private early: DelegateOutcome<MethodResults[M]> | undefined;
 
   constructor(
     private readonly method: M,
+    private readonly settled: (outcome: DelegateOutcome<MethodResults[M]>) => void,
     private readonly logger: Logger,
     private readonly released: () => void,
-  ) {
-    this.outcome = new Promise((resolve) => (this.resolve = resolve));
-  }
+  ) {}
 
   readonly answered: RequestSettler = (error, value) =>
     this.settle(error === undefined ? checked(this.method, value) : { ok: false, message: describeFailure(error) });
 
-  settle(outcome: DelegateOutcome<MethodResults[M]>): void {
-    if (!this.pending) return;
-    this.pending = false;
-    this.resolve(outcome);
-    this.token.release();
-    this.released();
+  sent(): void {
+    if (this.state !== 'sending') return;
+    const early = this.early;
+    if (early === undefined) {
+      this.state = 'pending';
+      return;
+    }
+    this.early = undefined;
+    this.state = 'settled';
+    queueMicrotask(() => this.finish(early));
   }
 
   cancel(reason: string): void {
-    if (!this.pending) return;
+    if (this.state !== 'pending') return;
     this.token.cancel();
     this.logger.debug(`${this.method} cancelled: ${reason}`);
     this.settle({ ok: false, message: reason });
+  }
+
+  settle(outcome: DelegateOutcome<MethodResults[M]>): void {
+    if (this.state === 'sending') this.early ??= outcome;
+    else if (this.state === 'pending') this.finish(outcome);
+  }
+
+  private finish(outcome: DelegateOutcome<MethodResults[M]>): void {
+    this.state = 'settled';
+    this.token.release();
+    this.released();
+    this.settled(outcome);
   }
 }
 

@@ -70,15 +70,15 @@ function call<K extends CallKind>(run: RunId, state: RunState, kind: K, args: Ca
 }
 
 /** Queues the call as postMetered queues a message, in this run's last tool calls message when it can. */
-function toolCall(run: RunId, state: RunState, jsName: string, inputJson: string | undefined): Promise<ToolOutcome> {
+function toolCall(run: RunId, state: RunState, jsName: string, inputJson: string | undefined, answer: (outcome: ToolOutcome) => void): void {
   const id = nextCall++;
+  state.tools.set(id, answer);
   const held = state.credit <= 0 || state.held.length > 0;
   if (!held) state.credit -= inputJson?.length ?? 0;
   const message = toolCallsMessage(run, state, held);
   message.calls.push(id);
   message.jsNames.push(jsName);
   message.inputs.push(inputJson);
-  return new Promise((resolve) => state.tools.set(id, resolve));
 }
 
 /**
@@ -102,7 +102,7 @@ function eventsOf(run: RunId, state: RunState): CellEvents {
       return new Promise<void>((resolve) => state.creditWaiters.push(resolve));
     },
     yieldControl: () => outbox.post({ t: 'yield', run }),
-    toolCall: (jsName, inputJson) => toolCall(run, state, jsName, inputJson),
+    toolCall: (jsName, inputJson, answer) => toolCall(run, state, jsName, inputJson, answer),
     notify: async (text) => void (await call(run, state, 'notify', { text })),
     store: (key, json) => call(run, state, 'store', { key, json }),
     load: (key) => call(run, state, 'load', { key }),

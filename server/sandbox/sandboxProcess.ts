@@ -195,20 +195,12 @@ export class SandboxProcess {
   private callTools(events: CellEvents, { run, calls, jsNames, inputs }: ToolCalls): void {
     for (let i = 0; i < calls.length; i++) {
       const call = calls[i]!;
-      const jsName = jsNames[i]!;
-      let outcome: Promise<ToolOutcome>;
       try {
-        outcome = events.toolCall(jsName, inputs[i]);
+        events.toolCall(jsNames[i]!, inputs[i], (outcome) => this.answerTool(run, call, outcome));
       } catch (error) {
-        outcome = Promise.reject(error);
+        this.options.logger.error(`sandbox call toolCall failed: ${error instanceof Error ? error.stack : String(error)}`);
+        this.answerTool(run, call, { ok: false, message: messageOf(error) });
       }
-      outcome.then(
-        (settled) => this.answerTool(run, call, settled),
-        (error: unknown) => {
-          this.options.logger.error(`sandbox call toolCall failed: ${error instanceof Error ? error.stack : String(error)}`);
-          this.answerTool(run, call, { ok: false, message: messageOf(error) });
-        },
-      );
     }
   }
 

@@ -53,21 +53,13 @@ export class ToolCrossing {
   }
 
   private dispatch(id: number, jsName: string, inputJson: string | undefined): void {
-    let outcome: Promise<ToolOutcome>;
+    // The answers settled in one turn all join the delivery the first of them schedules.
     try {
-      outcome = this.events.toolCall(jsName, inputJson);
+      this.events.toolCall(jsName, inputJson, (outcome) => this.settle(id, outcome));
     } catch (error) {
-      outcome = Promise.reject(error instanceof Error ? error : new Error(String(error)));
+      this.logger.error(`toolCall ${jsName} threw: ${messageOf(error)}`);
+      this.settle(id, { ok: false, message: messageOf(error) });
     }
-    // One reaction per answer, attached directly: the answers settled in one turn all queue before
-    // the delivery the first of them schedules.
-    outcome.then(
-      (settled) => this.settle(id, settled),
-      (error: unknown) => {
-        this.logger.error(`toolCall ${jsName} threw: ${messageOf(error)}`);
-        this.settle(id, { ok: false, message: messageOf(error) });
-      },
-    );
   }
 
   private settle(id: number, outcome: ToolOutcome): void {

@@ -129,7 +129,32 @@ describe('DelegateChannel', () => {
       1,
       silentLogger,
     );
-    expect(await channel.call('delegate/notify', { sessionId: 's', cellId: '1', toolCallId: null, text: 'n' }).outcome).to.deep.equal({ ok: false, message: 'Connection is closed.' });
+    const outcomes: unknown[] = [];
+    const settled = new Promise((resolve) => channel.call('delegate/notify', { sessionId: 's', cellId: '1', toolCallId: null, text: 'n' }, resolve));
+    // Never before call() returns: a caller registers the call after sending it.
+    void settled.then((outcome) => outcomes.push(outcome));
+    expect(outcomes).to.deep.equal([]);
+    expect(await settled).to.deep.equal({ ok: false, message: 'Connection is closed.' });
     expect(channel.pendingCount).to.equal(0);
+  });
+
+  it('settles a call refused for capacity, or answered while it was being sent, only after call() returns', async () => {
+    const disposed = { request: (_m: string, _p: object | undefined, _t: unknown, settle: (error: Error | undefined, result: unknown) => void) => settle(new Error('disposed'), undefined) };
+    const channel = new DelegateChannel(disposed as never, 1, silentLogger);
+    const heard: string[] = [];
+    const params = { sessionId: 's', cellId: '1', toolCallId: null, text: 'n' };
+    channel.call('delegate/notify', params, (outcome) => heard.push(`answered ${JSON.stringify(outcome)}`));
+    heard.push('returned');
+    await Promise.resolve();
+    expect(heard).to.deep.equal(['returned', 'answered {"ok":false,"message":"disposed"}']);
+    expect(channel.pendingCount).to.equal(0);
+
+    const full = new DelegateChannel({ request: () => {} }, 1, silentLogger);
+    const outcomes: string[] = [];
+    full.call('delegate/notify', params, () => outcomes.push('first'));
+    full.call('delegate/notify', params, (outcome) => outcomes.push(outcome.ok ? 'ok' : outcome.message));
+    outcomes.push('returned');
+    await Promise.resolve();
+    expect(outcomes).to.deep.equal(['returned', 'the host already has 1 unanswered delegate calls (maxPendingDelegateCalls); this call was not sent']);
   });
 });
