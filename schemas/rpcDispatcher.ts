@@ -37,11 +37,14 @@ export interface RpcConnection {
   /** Never throws; rejects with a ResponseError (the peer's error, -32099 unsent, -32097 disposed). */
   sendRequest(method: string, params: object | undefined, token?: CancellationToken): Promise<unknown>;
   /**
-   * `sendRequest` without a promise: `settle` is called once, with the result or the ResponseError
-   * (synchronously when the connection is already disposed). For the host's bursts of delegate
-   * calls, which otherwise pay for a promise and its reactions per call on top of their own.
+   * `sendRequest` without a promise or a token: `settler.settled` is called once, with the result
+   * or the ResponseError (synchronously when the connection is already disposed). Returns the
+   * request's id for `cancelRequest`. For the host's bursts of delegate calls, which otherwise pay
+   * for a promise, a token and their reactions per call on top of their own.
    */
-  request(method: string, params: object | undefined, token: CancellationToken | undefined, settle: RequestSettler): void;
+  request(method: string, params: object | undefined, settler: RequestSettler): number;
+  /** Sends `$/cancelRequest` for a request sent with `request`, unless it was answered already. */
+  cancelRequest(id: number): void;
   sendNotification(method: string, params?: object): Promise<void>;
   /** Resolves once every request dispatched so far has had its response written. */
   answered(): Promise<void>;
@@ -49,7 +52,9 @@ export interface RpcConnection {
 }
 
 /** Settles a request sent with `request`: the peer's result, or the error and no result. */
-export type RequestSettler = (error: ResponseError<unknown> | undefined, result: unknown) => void;
+export interface RequestSettler {
+  settled(error: ResponseError<unknown> | undefined, result: unknown): void;
+}
 
 const CANCEL = '$/cancelRequest';
 
@@ -96,21 +101,27 @@ export class Dispatcher implements RpcConnection {
 
   sendRequest(method: string, params: object | undefined, token?: CancellationToken): Promise<unknown> {
     return new Promise((resolve, reject) => {
-      this.request(method, params, token, (error, result) => (error === undefined ? resolve(result) : reject(error)));
+      const id = this.request(method, params, { settled: (error, result) => (error === undefined ? resolve(result) : reject(error)) });
+      token?.onCancellationRequested(() => this.cancelRequest(id));
     });
   }
 
-  request(method: string, params: object | undefined, token: CancellationToken | undefined, settle: RequestSettler): void {
-    if (this.state.kind === 'disposed') return settle(disposedError(), undefined);
+  request(method: string, params: object | undefined, settler: RequestSettler): number {
     const id = this.nextId++;
-    this.pending.set(id, settle);
-    token?.onCancellationRequested(() => {
-      if (this.pending.has(id)) void this.sendNotification(CANCEL, { id }).catch(() => {});
-    });
+    if (this.state.kind === 'disposed') {
+      settler.settled(disposedError(), undefined);
+      return id;
+    }
+    this.pending.set(id, settler);
     this.writer.write((params === undefined ? { jsonrpc: '2.0', id, method } : { jsonrpc: '2.0', id, method, params }) as RequestMessage).catch((error: unknown) => {
       if (!this.pending.delete(id)) return;
-      settle(new ResponseError(ErrorCodes.MessageWriteError, describe(error)), undefined);
+      settler.settled(new ResponseError(ErrorCodes.MessageWriteError, describe(error)), undefined);
     });
+    return id;
+  }
+
+  cancelRequest(id: number): void {
+    if (this.pending.has(id)) void this.sendNotification(CANCEL, { id }).catch(() => {});
   }
 
   sendNotification(method: string, params?: object): Promise<void> {
@@ -127,7 +138,7 @@ export class Dispatcher implements RpcConnection {
   dispose(): void {
     if (this.state.kind === 'disposed') return;
     this.state = { kind: 'disposed' };
-    for (const settle of this.pending.values()) settle(disposedError(), undefined);
+    for (const settler of this.pending.values()) settler.settled(disposedError(), undefined);
     this.pending.clear();
     for (const token of this.running.values()) token.release();
     this.running.clear();
@@ -179,10 +190,10 @@ export class Dispatcher implements RpcConnection {
       if (response.error) this.logger.warn(`The ${this.peer} sent an error without a request id: ${response.error.code} ${response.error.message}`);
       return;
     }
-    const settle = this.pending.get(response.id)!;
+    const settler = this.pending.get(response.id)!;
     this.pending.delete(response.id);
-    if (response.error) settle(new ResponseError(response.error.code, response.error.message, response.error.data), undefined);
-    else settle(undefined, response.result);
+    if (response.error) settler.settled(new ResponseError(response.error.code, response.error.message, response.error.data), undefined);
+    else settler.settled(undefined, response.result);
   }
 
   private wakeIdle(): void {

@@ -4,7 +4,6 @@
  * a cell's promise can never turn into an unhandled rejection in the host (isolated-vm issue 314);
  * a callback rather than a promise, since a burst of parallel tool calls pays for every promise.
  */
-import { CancelToken } from '../../schemas/cancelToken.js';
 import type { RequestSettler, RpcConnection } from '../../schemas/rpcDispatcher.js';
 import { ResponseError } from '../jsonRpc.js';
 import { validateResult, type HostRequestMethod, type MethodParams, type MethodResults } from '../../schemas/index.js';
@@ -22,7 +21,7 @@ export class DelegateChannel {
   private pending = 0;
 
   constructor(
-    private readonly connection: Pick<RpcConnection, 'request'>,
+    private readonly connection: Pick<RpcConnection, 'request' | 'cancelRequest'>,
     private readonly maxPending: number,
     private readonly logger: Logger,
   ) {}
@@ -50,12 +49,12 @@ export class DelegateChannel {
     this.pending++;
     const call = new PendingCall<M>(method, settled, this.logger, this.released);
     try {
-      this.connection.request(method, params, call.token, call.answered);
+      call.sent(this.connection, this.connection.request(method, params, call));
     } catch (error) {
       // vscode-jsonrpc throws at once, instead of rejecting, once the connection is closed.
-      call.settle({ ok: false, message: describeFailure(error) });
+      call.conclude({ ok: false, message: describeFailure(error) });
+      call.sent(this.connection, undefined);
     }
-    call.sent();
     return call;
   }
 }
@@ -63,23 +62,30 @@ export class DelegateChannel {
 const NOT_SENT: DelegateCall = { cancel() {} };
 
 /** One sent call: its outcome is settled once, by the answer or the cancel, whichever comes first. */
-class PendingCall<M extends HostRequestMethod> implements DelegateCall {
-  readonly token = new CancelToken();
+class PendingCall<M extends HostRequestMethod> implements DelegateCall, RequestSettler {
   private state: 'sending' | 'pending' | 'settled' = 'sending';
+  /** Where and under which id the request went, once sent; undefined when it could not be. */
+  private connection: Pick<RpcConnection, 'cancelRequest'> | undefined;
+  private id = 0;
   /** An outcome that came while the call was being sent, handed over once it was. */
   private early: DelegateOutcome<MethodResults[M]> | undefined;
 
   constructor(
     private readonly method: M,
-    private readonly settled: (outcome: DelegateOutcome<MethodResults[M]>) => void,
+    private readonly onOutcome: (outcome: DelegateOutcome<MethodResults[M]>) => void,
     private readonly logger: Logger,
     private readonly released: () => void,
   ) {}
 
-  readonly answered: RequestSettler = (error, value) =>
-    this.settle(error === undefined ? checked(this.method, value) : { ok: false, message: describeFailure(error) });
+  settled(error: ResponseError<unknown> | undefined, value: unknown): void {
+    this.conclude(error === undefined ? checked(this.method, value) : { ok: false, message: describeFailure(error) });
+  }
 
-  sent(): void {
+  sent(connection: Pick<RpcConnection, 'cancelRequest'>, id: number | undefined): void {
+    if (id !== undefined) {
+      this.connection = connection;
+      this.id = id;
+    }
     if (this.state !== 'sending') return;
     const early = this.early;
     if (early === undefined) {
@@ -93,21 +99,21 @@ class PendingCall<M extends HostRequestMethod> implements DelegateCall {
 
   cancel(reason: string): void {
     if (this.state !== 'pending') return;
-    this.token.cancel();
+    this.connection?.cancelRequest(this.id);
     this.logger.debug(`${this.method} cancelled: ${reason}`);
-    this.settle({ ok: false, message: reason });
+    this.conclude({ ok: false, message: reason });
   }
 
-  settle(outcome: DelegateOutcome<MethodResults[M]>): void {
+  conclude(outcome: DelegateOutcome<MethodResults[M]>): void {
     if (this.state === 'sending') this.early ??= outcome;
     else if (this.state === 'pending') this.finish(outcome);
   }
 
   private finish(outcome: DelegateOutcome<MethodResults[M]>): void {
     this.state = 'settled';
-    this.token.release();
+    this.connection = undefined;
     this.released();
-    this.settled(outcome);
+    this.onOutcome(outcome);
   }
 }
 

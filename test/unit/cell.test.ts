@@ -3,10 +3,11 @@
  * says so: this makes overlapping terminates deterministic, which no timing over a real isolate can.
  */
 import { expect } from 'chai';
-import { CancellationTokenSource } from 'vscode-jsonrpc/node';
+import { CancellationTokenSource, ResponseError } from 'vscode-jsonrpc/node';
 import type { CellClosedParams, CellResponse } from '../../schemas/index.js';
 import { Cell } from '../../server/cells/cell.js';
 import { CellDelegates } from '../../server/cells/cellDelegates.js';
+import type { RequestSettler } from '../../schemas/rpcDispatcher.js';
 import { DelegateChannel } from '../../server/delegate/delegateChannel.js';
 import { silentLogger } from '../../server/log.js';
 import type { CellEvents, CellExit, CellRun, CellStarter } from '../../server/sandbox/api.js';
@@ -40,7 +41,7 @@ function harness() {
   };
   const closed: CellClosedParams[] = [];
   const identity = { sessionId: 's', cellId: '1', toolCallId: null };
-  const channel = new DelegateChannel({ request: () => {} }, 10, silentLogger);
+  const channel = new DelegateChannel({ request: () => 0, cancelRequest: () => {} }, 10, silentLogger);
   const cell = new Cell({
     identity,
     limits: { ...DEFAULT_SESSION_LIMITS },
@@ -125,6 +126,7 @@ describe('DelegateChannel', () => {
         request: () => {
           throw new Error('Connection is closed.');
         },
+        cancelRequest: () => {},
       },
       1,
       silentLogger,
@@ -139,8 +141,14 @@ describe('DelegateChannel', () => {
   });
 
   it('settles a call refused for capacity, or answered while it was being sent, only after call() returns', async () => {
-    const disposed = { request: (_m: string, _p: object | undefined, _t: unknown, settle: (error: Error | undefined, result: unknown) => void) => settle(new Error('disposed'), undefined) };
-    const channel = new DelegateChannel(disposed as never, 1, silentLogger);
+    const disposed = {
+      request: (_method: string, _params: object | undefined, settler: RequestSettler) => {
+        settler.settled(new ResponseError(-32097, 'disposed'), undefined);
+        return 0;
+      },
+      cancelRequest: () => {},
+    };
+    const channel = new DelegateChannel(disposed, 1, silentLogger);
     const heard: string[] = [];
     const params = { sessionId: 's', cellId: '1', toolCallId: null, text: 'n' };
     channel.call('delegate/notify', params, (outcome) => heard.push(`answered ${JSON.stringify(outcome)}`));
@@ -149,7 +157,7 @@ describe('DelegateChannel', () => {
     expect(heard).to.deep.equal(['returned', 'answered {"ok":false,"message":"disposed"}']);
     expect(channel.pendingCount).to.equal(0);
 
-    const full = new DelegateChannel({ request: () => {} }, 1, silentLogger);
+    const full = new DelegateChannel({ request: () => 0, cancelRequest: () => {} }, 1, silentLogger);
     const outcomes: string[] = [];
     full.call('delegate/notify', params, () => outcomes.push('first'));
     full.call('delegate/notify', params, (outcome) => outcomes.push(outcome.ok ? 'ok' : outcome.message));
