@@ -119,7 +119,7 @@ class PendingCall<M extends HostRequestMethod> implements DelegateCall, RequestS
 
 function checked<M extends HostRequestMethod>(method: M, value: unknown): DelegateOutcome<MethodResults[M]> {
   const validation = validateResult(method, value);
-  if (validation.ok) return { ok: true, value: validation.value };
+  if (validation.ok) return validation;
   const detail = validation.errors.map((e) => `${e.path || '/'} ${e.message}`).join('; ');
   return { ok: false, message: `the client answered ${method} with an invalid result: ${detail}` };
 }
