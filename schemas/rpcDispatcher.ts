@@ -15,6 +15,7 @@
 // need no runtime.
 import { ErrorCodes, ResponseError, type CancellationToken, type Message, type NotificationMessage, type RequestMessage, type ResponseMessage } from 'vscode-jsonrpc';
 import { CancelToken } from './cancelToken.js';
+import { WriteGroup } from './writeGroup.js';
 
 /** Where a dispatcher reports what it could not deliver. */
 export interface RpcLogger {
@@ -69,6 +70,7 @@ export class Dispatcher implements RpcConnection {
   /** Client requests dispatched and not yet answered, by `String(id)` (as cancellation names them). */
   private readonly running = new Map<string, CancelToken>();
   private readonly pending = new Map<number, RequestSettler>();
+  private readonly written = new WriteGroup<number>((ids, error) => this.failWrites(ids, error));
   private nextId = 0;
   private idle: (() => void)[] = [];
 
@@ -113,11 +115,18 @@ export class Dispatcher implements RpcConnection {
       return id;
     }
     this.pending.set(id, settler);
-    this.writer.write((params === undefined ? { jsonrpc: '2.0', id, method } : { jsonrpc: '2.0', id, method, params }) as RequestMessage).catch((error: unknown) => {
-      if (!this.pending.delete(id)) return;
-      settler.settled(new ResponseError(ErrorCodes.MessageWriteError, describe(error)), undefined);
-    });
+    const written = this.writer.write((params === undefined ? { jsonrpc: '2.0', id, method } : { jsonrpc: '2.0', id, method, params }) as RequestMessage);
+    this.written.add(written, id);
     return id;
+  }
+
+  /** The requests whose write failed reject with -32099, unless already answered. */
+  private failWrites(ids: readonly number[], error: unknown): void {
+    for (const id of ids) {
+      const settler = this.pending.get(id);
+      if (settler === undefined || !this.pending.delete(id)) continue;
+      settler.settled(new ResponseError(ErrorCodes.MessageWriteError, describe(error)), undefined);
+    }
   }
 
   cancelRequest(id: number): void {
