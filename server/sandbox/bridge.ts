@@ -9,7 +9,8 @@
  * The tool calls the cell made in one synchronous stretch, as they leave the isolate, in columns:
  * call i is the isolate's id `ids[i]`, the tool's JavaScript name `jsNames[i]` and its input as
  * JSON text `inputs[i]` (undefined without input). Columns, not an array per call: copying a
- * small array per call cost more than the rest of the crossing.
+ * small array per call cost more than the rest of the crossing. One argument, as each argument
+ * is copied on its own, which a sequential call (a batch of one) would pay three times.
  */
 export type ToolCallBatch = readonly [ids: readonly number[], jsNames: readonly string[], inputs: ReadonlyArray<string | undefined>];
 
@@ -21,6 +22,9 @@ export type ToolCallBatch = readonly [ids: readonly number[], jsNames: readonly 
  */
 export type AnswerKind = 'v' | 'e' | 't';
 
+/** The answers that settled together, in columns: ids, one AnswerKind per answer, values. */
+export type ToolAnswerBatch = readonly [ids: readonly number[], kinds: string, values: readonly unknown[]];
+
 /**
  * The host side of the bridge, bound to one cell. The cell waits (applySyncPromise) for output,
  * notify, store and load: that is how backpressure and answers from another process reach it
@@ -30,7 +34,7 @@ export interface HostBridge {
   output(itemsJson: string, droppedBytes: number): Promise<void>;
   yieldControl(): void;
   /** Calls the host answers later, through BootstrapApi.answer; the isolate does not wait. */
-  toolCalls(...batch: ToolCallBatch): void;
+  toolCalls(batch: ToolCallBatch): void;
   notify(text: string): Promise<void>;
   /** Resolves null when stored, else why not. */
   store(key: string, json: string): Promise<string | null>;
@@ -119,7 +123,7 @@ export interface BootstrapApi {
   fire(id: number): void;
   /**
    * Settles the calls `ids` in order, each as its AnswerKind in `kinds` says; answers to calls of
-   * an ended cell are dropped.
+   * an ended cell are dropped. The columns are one argument, for the reason given at ToolCallBatch.
    */
-  answer(ids: readonly number[], kinds: string, values: readonly unknown[], ...strings: string[]): void;
+  answer(answers: ToolAnswerBatch, ...strings: string[]): void;
 }

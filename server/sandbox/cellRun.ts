@@ -191,7 +191,7 @@ class CellRuntime implements CellRun {
         if (items.length > 0 || droppedBytes > 0) await events.output(items, droppedBytes, Buffer.byteLength(itemsJson));
       },
       yieldControl: () => events.yieldControl(),
-      toolCalls: (...batch) => this.tools.receive(batch),
+      toolCalls: (batch) => this.tools.receive(batch),
       notify: async (text) => events.notify(text),
       store: async (key, json) => this.charged(() => events.store(key, json)),
       load: async (key) => this.charged(() => events.load(key)),

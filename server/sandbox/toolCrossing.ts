@@ -39,7 +39,7 @@ export class ToolCrossing {
   ) {}
 
   /** A batch of calls from the isolate; anything else than a ToolCallBatch ends the cell. */
-  receive(batch: readonly unknown[]): void {
+  receive(batch: unknown): void {
     if (this.delivery.kind === 'closed') return;
     if (!isCallBatch(batch)) {
       this.failed(new Error('the isolate sent a malformed tool call batch'));
@@ -90,7 +90,7 @@ export class ToolCrossing {
     const { ids, kinds, values, strings } = this.delivery;
     this.delivery = { kind: 'idle' };
     // Copies: nothing of the sandbox process's heap enters the isolate.
-    this.prepared.answer.apply(undefined, [ids, kinds, values, ...strings], { arguments: { copy: true } }).catch(this.refused);
+    this.prepared.answer.apply(undefined, [[ids, kinds, values], ...strings], { arguments: { copy: true } }).catch(this.refused);
   };
 
   /**
@@ -103,8 +103,8 @@ export class ToolCrossing {
   };
 }
 
-function isCallBatch(batch: readonly unknown[]): batch is ToolCallBatch {
-  if (batch.length !== 3) return false;
+function isCallBatch(batch: unknown): batch is ToolCallBatch {
+  if (!Array.isArray(batch) || batch.length !== 3) return false;
   const [ids, jsNames, inputs] = batch;
   if (!Array.isArray(ids) || !Array.isArray(jsNames) || !Array.isArray(inputs)) return false;
   if (jsNames.length !== ids.length || inputs.length !== ids.length) return false;

@@ -40,7 +40,8 @@ describe('ToolCrossing', () => {
     expect(failures).to.deep.equal([]);
   });
 
-  const malformed: Array<[string, unknown[]]> = [
+  const malformed: Array<[string, unknown]> = [
+    ['no columns', 'calls'],
     ['two columns', [[1], ['a']]],
     ['a column that is not an array', [[1], 'a', ['1']]],
     ['columns of different lengths', [[1, 2], ['a', 'b'], ['1']]],
@@ -66,7 +67,7 @@ describe('ToolCrossing', () => {
     answers[1]!({ ok: true, result: long });
     expect(delivered).to.deep.equal([]);
     await Promise.resolve();
-    expect(delivered).to.deep.equal([[[9, 7, 8], 'vet', [{ n: 9 }, 'no', 0], long]]);
+    expect(delivered).to.deep.equal([[[[9, 7, 8], 'vet', [{ n: 9 }, 'no', 0]], long]]);
   });
 
   it('drops the answers that arrive once it is closed', async () => {

@@ -9,7 +9,7 @@
  * References the cell cannot reach. Strict mode means V8 CallSites (Error.prepareStackTrace)
  * expose neither its functions nor its receivers.
  */
-import type { BootstrapApi, BootstrapConfig, BootstrapConstants, CellBody, CopyArguments, IsolateBridge, PersistHelper } from '../bridge.js';
+import type { BootstrapApi, BootstrapConfig, BootstrapConstants, CellBody, CopyArguments, IsolateBridge, PersistHelper, ToolAnswerBatch } from '../bridge.js';
 
 type OutputItem = { type: 'text'; text: string } | { type: 'image'; imageUrl: string; detail?: string };
 type Run = { settleWith(text: string | null): void; failWith(error: unknown): void };
@@ -158,7 +158,7 @@ export function bootstrap(bridge: IsolateBridge, constants: BootstrapConstants):
     outgoingNames = [];
     outgoingInputs = [];
     // Copied before it returns; the host answers later.
-    hostToolCalls.applyIgnored(undefined, batch, COPY_ARGUMENTS);
+    hostToolCalls.applyIgnored(undefined, [batch], COPY_ARGUMENTS);
   }
   // Runs once the current job's microtasks before it have run. `await` of a non-promise reads
   // nothing the cell can replace (then() would look up the promise's species), so the cell cannot
@@ -480,8 +480,8 @@ export function bootstrap(bridge: IsolateBridge, constants: BootstrapConstants):
       }
     },
     // Results arrive as copies: the arrays and every value in them were made for this call.
-    answer(ids: readonly number[], kinds: string, values: readonly unknown[], ...strings: string[]): void {
-      settleAnswers(ids, kinds, values, strings);
+    answer(answers: ToolAnswerBatch, ...strings: string[]): void {
+      settleAnswers(answers[0], answers[1], answers[2], strings);
     },
     // A throw (other than exit's) fails the cell.
     fire(id: number): void {
