@@ -22,7 +22,7 @@ import { rssKiB } from './rss.js';
 const events: CellEvents = {
   output() {},
   yieldControl() {},
-  toolCall: async (_name, input) => ({ ok: true, result: input === undefined ? null : JSON.parse(input) }),
+  toolCall: (_name, input, answer) => answer({ ok: true, result: input === undefined ? null : JSON.parse(input) }),
   notify() {},
   store: () => null,
   load: () => '1',
@@ -63,9 +63,9 @@ async function bigResultMs(sandbox: Sandbox): Promise<number> {
     let sample = 0;
     const timed: CellEvents = {
       ...events,
-      toolCall: async () => {
+      toolCall: (_name, _input, answer) => {
         answeredAt = performance.now();
-        return { ok: true, result: BIG };
+        answer({ ok: true, result: BIG });
       },
       output: () => void (sample = performance.now() - answeredAt),
     };

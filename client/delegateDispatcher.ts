@@ -9,7 +9,7 @@ import {
   type MethodParams,
   type SessionResetParams,
 } from '../schemas/index.js';
-import { ProtocolViolation, type CellTracker } from './cellTracker.js';
+import { ProtocolViolation, type CellTracker, type DelegateCall } from './cellTracker.js';
 import type { Delegate } from './types.js';
 
 /** Keeps the host's event-loop reference while work is in flight (see HostProcess.keepAlive). */
@@ -19,6 +19,25 @@ export interface KeepAlive {
 }
 
 type HostRequestParams = DelegateInvokeToolParams | DelegateNotifyParams;
+type HostRequestParamsMethod = typeof Methods.delegateInvokeTool | typeof Methods.delegateNotify;
+
+/** What a delegate call runs, and the request's result made of what that returned. */
+interface HostRequest<P> {
+  invoke(delegate: Delegate, params: P, signal: AbortSignal): unknown;
+  result(value: unknown): unknown;
+}
+
+const invokeTool: HostRequest<DelegateInvokeToolParams> = {
+  invoke: (delegate, call, signal) => delegate.invokeTool(call, signal),
+  // A result too large for the host, or not JSON, is replaced by an error the cell sees: the
+  // writer does that (see FrameWriter), so the result is serialized only once.
+  result: (value) => ({ result: value ?? null }),
+};
+
+const notify: HostRequest<DelegateNotifyParams> = {
+  invoke: (delegate, note, signal) => delegate.notify?.(note, signal),
+  result: () => null,
+};
 
 /**
  * Answers the host's requests and notifications on one connection: delegate calls run on the
@@ -33,19 +52,9 @@ export class DelegateDispatcher {
     private readonly keepAlive: KeepAlive,
   ) {}
 
-  async onRequest(method: string, params: unknown, token: CancellationToken): Promise<unknown> {
-    if (method === Methods.delegateInvokeTool) {
-      const call = this.violationGuard(() => this.checked(Methods.delegateInvokeTool, params));
-      const result = (await this.run(call, token, (delegate, args, signal) => delegate.invokeTool(args, signal))) ?? null;
-      // A result too large for the host, or not JSON, is replaced by an error the cell sees: the
-      // writer does that (see FrameWriter), so the result is serialized only once.
-      return { result };
-    }
-    if (method === Methods.delegateNotify) {
-      const note = this.violationGuard(() => this.checked(Methods.delegateNotify, params));
-      await this.run(note, token, (delegate, args, signal) => delegate.notify?.(args, signal));
-      return null;
-    }
+  onRequest(method: string, params: unknown, token: CancellationToken): Promise<unknown> {
+    if (method === Methods.delegateInvokeTool) return this.run(this.guardedParams(Methods.delegateInvokeTool, params), token, invokeTool);
+    if (method === Methods.delegateNotify) return this.run(this.guardedParams(Methods.delegateNotify, params), token, notify);
     throw new ResponseError(ErrorCode.MethodNotFound, `the client does not handle ${method}`, { kind: 'MethodNotFound' });
   }
 
@@ -60,16 +69,18 @@ export class DelegateDispatcher {
     }
   }
 
-  private async run<P extends HostRequestParams>(
-    params: P,
-    token: CancellationToken,
-    invoke: (delegate: Delegate, params: P, signal: AbortSignal) => unknown,
-  ): Promise<unknown> {
-    const call = this.violationGuard(() => this.tracker.beginCall(params.sessionId, params.cellId));
-    const cancellation = token.onCancellationRequested(() => call.abort());
+  /** Runs the delegate's method; resolves with the request's result. */
+  private async run<P extends HostRequestParams>(params: P, token: CancellationToken, request: HostRequest<P>): Promise<unknown> {
+    let call: DelegateCall;
+    try {
+      call = this.tracker.beginCall(params.sessionId, params.cellId);
+    } catch (error) {
+      throw this.violation(error);
+    }
+    const cancellation = token.onCancellationRequested(call.abort);
     this.keepAlive.hold();
     try {
-      return await invoke(call.session.delegate, { ...params, sessionId: call.session.id, cellId: call.cellId }, call.signal);
+      return request.result(await request.invoke(call.session.delegate, { ...params, sessionId: call.session.id, cellId: call.cellId }, call.signal));
     } catch (error) {
       // The cell's promise rejects with exactly this message.
       throw new ResponseError(ErrorCode.InternalError, error instanceof Error ? error.message : String(error), { kind: 'InternalError' });
@@ -100,14 +111,19 @@ export class DelegateDispatcher {
     throw new ProtocolViolation(`code-mode host sent invalid ${method} params: ${detail}`);
   }
 
-  /** Runs `step`; a violation it throws is reported, then rethrown as an error response. */
-  private violationGuard<T>(step: () => T): T {
+  /** The params, checked; a violation is reported, then thrown as an error response. */
+  private guardedParams<M extends HostRequestParamsMethod>(method: M, params: unknown): MethodParams[M] {
     try {
-      return step();
+      return this.checked(method, params);
     } catch (error) {
-      if (!(error instanceof ProtocolViolation)) throw error;
-      this.onViolation(error.message);
-      throw new ResponseError(ErrorCode.InvalidRequest, error.message, { kind: 'InvalidRequest' });
+      throw this.violation(error);
     }
+  }
+
+  /** What to throw for `error`: a violation is reported and becomes an error response. */
+  private violation(error: unknown): unknown {
+    if (!(error instanceof ProtocolViolation)) return error;
+    this.onViolation(error.message);
+    return new ResponseError(ErrorCode.InvalidRequest, error.message, { kind: 'InvalidRequest' });
   }
 }

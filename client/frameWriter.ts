@@ -64,7 +64,12 @@ export class FrameWriter extends AbstractMessageWriter implements MessageWriter 
   }
 
   end(): void {
-    this.stream.end();
+    this.output.end();
+  }
+
+  /** Writes the frames queued this turn now: before the stream is ended by someone else. */
+  flush(): void {
+    this.output.flush();
   }
 
   override dispose(): void {

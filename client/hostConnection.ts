@@ -152,6 +152,8 @@ export class HostConnection implements KeepAlive, RequestChannel {
     } else if (this.phase.kind === 'handshaking') {
       this.phase = { kind: 'stopping' };
     }
+    // Stdin's EOF must follow the frames already written (`exit` among them).
+    this.writer.flush();
     await this.process.stop(closeStepMs);
     await this.ended;
   }

@@ -3,51 +3,72 @@
  * vscode-jsonrpc's CancellationTokenSource builds a token, an emitter, a listener list and a
  * disposable for every request that is listened to: garbage that a burst of thousands of parallel
  * tool calls pays for on both sides, although a request is cancelled rarely and has one or two
- * listeners. Listeners added after the cancellation run on a later macrotask, as vscode-jsonrpc's
- * do.
+ * listeners. This one allocates the token and one object per listener, nothing more. Listeners
+ * added after the cancellation run on a later macrotask, as vscode-jsonrpc's do.
  */
 import type { CancellationToken, Disposable } from 'vscode-jsonrpc';
 
-type Listener = () => void;
-
-type TokenState = { kind: 'open'; listeners: Listener[] } | { kind: 'cancelled' } | { kind: 'released' };
+type Listener = (event: unknown) => unknown;
 
 const NOTHING: Disposable = { dispose() {} };
 
-export class CancelToken implements CancellationToken {
-  private state: TokenState = { kind: 'open', listeners: [] };
+/** One listener; disposing it removes it from its token. */
+class Registration implements Disposable {
+  constructor(
+    private readonly token: CancelToken,
+    private readonly listener: Listener,
+    private readonly thisArgs: unknown,
+  ) {}
 
-  get isCancellationRequested(): boolean {
-    return this.state.kind === 'cancelled';
+  run(): void {
+    this.listener.call(this.thisArgs, undefined);
   }
 
-  readonly onCancellationRequested = (listener: (event: unknown) => unknown, thisArgs?: unknown): Disposable => {
-    const bound: Listener = () => void listener.call(thisArgs, undefined);
-    const state = this.state;
-    if (state.kind === 'cancelled') {
-      const timer = setTimeout(bound, 0);
+  dispose(): void {
+    this.token.remove(this);
+  }
+}
+
+export class CancelToken implements CancellationToken {
+  private state: 'open' | 'cancelled' | 'released' = 'open';
+  /** While open: the listeners, once there is one. */
+  private listeners: Registration[] | undefined;
+
+  get isCancellationRequested(): boolean {
+    return this.state === 'cancelled';
+  }
+
+  onCancellationRequested(listener: Listener, thisArgs?: unknown): Disposable {
+    if (this.state === 'cancelled') {
+      const timer = setTimeout(() => void listener.call(thisArgs, undefined), 0);
       return { dispose: () => clearTimeout(timer) };
     }
-    if (state.kind === 'released') return NOTHING;
-    state.listeners.push(bound);
-    return {
-      dispose: () => {
-        const index = state.listeners.indexOf(bound);
-        if (index >= 0) state.listeners.splice(index, 1);
-      },
-    };
-  };
+    if (this.state === 'released') return NOTHING;
+    const registration = new Registration(this, listener, thisArgs);
+    (this.listeners ??= []).push(registration);
+    return registration;
+  }
 
   /** Runs every listener once; later calls do nothing. */
   cancel(): void {
-    const state = this.state;
-    if (state.kind !== 'open') return;
-    this.state = { kind: 'cancelled' };
-    for (const listener of state.listeners) listener();
+    if (this.state !== 'open') return;
+    this.state = 'cancelled';
+    const listeners = this.listeners;
+    this.listeners = undefined;
+    if (listeners !== undefined) for (const registration of listeners) registration.run();
   }
 
   /** The request is over: it can no longer be cancelled, and its listeners are let go. */
   release(): void {
-    if (this.state.kind === 'open') this.state = { kind: 'released' };
+    if (this.state !== 'open') return;
+    this.state = 'released';
+    this.listeners = undefined;
+  }
+
+  /** Forgets a listener (Registration.dispose). */
+  remove(registration: Registration): void {
+    const listeners = this.listeners;
+    const index = listeners === undefined ? -1 : listeners.indexOf(registration);
+    if (index >= 0) listeners!.splice(index, 1);
   }
 }

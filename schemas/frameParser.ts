@@ -91,15 +91,17 @@ export class FrameParser {
   }
 
   private endHeader(): void {
-    // latin1 maps bytes 1:1, so a stray non-ASCII byte shows up in the error text instead of vanishing.
-    const text = this.header.toString('latin1', 0, this.headerLength - TERMINATOR.length);
+    const end = this.headerLength - TERMINATOR.length;
     this.headerLength = 0;
-    let length: number;
-    try {
-      length = parseHeaderBlock(text);
-    } catch (error) {
-      this.fail(error as FrameHeaderError);
-      return;
+    let length = canonicalLength(this.header, end);
+    if (length < 0) {
+      try {
+        // latin1 maps bytes 1:1, so a stray non-ASCII byte shows up in the error text instead of vanishing.
+        length = parseHeaderBlock(this.header.toString('latin1', 0, end));
+      } catch (error) {
+        this.fail(error as FrameHeaderError);
+        return;
+      }
     }
     if (length > this.maxMessageBytes) {
       this.state = { kind: 'skipping', remaining: length, length, head: Buffer.allocUnsafe(OVERSIZE_HEAD_BYTES), headLength: 0 };
@@ -152,6 +154,29 @@ export class FrameParser {
     this.state = { kind: 'failed' };
     this.events.fatal(error);
   }
+}
+
+const CANONICAL_PREFIX = Buffer.from('Content-Length: ', 'latin1');
+/** At most this many digits are a safe integer whatever they are. */
+const CANONICAL_MAX_DIGITS = 15;
+
+/**
+ * The body length of a header block (without its blank line) that is exactly `Content-Length: `
+ * and 1 to 15 digits, as both ends of this package write it; -1 for any other block, which
+ * parseHeaderBlock then reads. The general parse makes a string, an array and regular expression
+ * runs per frame: for the small frames of a burst of tool calls it cost as much as the body's.
+ */
+function canonicalLength(header: Buffer, end: number): number {
+  const prefix = CANONICAL_PREFIX.length;
+  if (end <= prefix || end > prefix + CANONICAL_MAX_DIGITS) return -1;
+  for (let i = 0; i < prefix; i++) if (header[i] !== CANONICAL_PREFIX[i]) return -1;
+  let length = 0;
+  for (let i = prefix; i < end; i++) {
+    const digit = header[i]! - 0x30;
+    if (digit < 0 || digit > 9) return -1;
+    length = length * 10 + digit;
+  }
+  return length;
 }
 
 /** Validates one header block (without its blank line) and returns the body length. */

@@ -30,33 +30,83 @@ export function encodeFrame(json: JsonText, bytes: number): Buffer {
   return frame;
 }
 
+/** Room for a header: `Content-Length: ` and `\r\n\r\n` around at most 16 digits. */
+const HEADER_ROOM = 36;
+
 /**
- * Holds a stream corked until the event loop's check phase, so the frames written during one
- * loop turn go out in one system call: a cell awaiting thousands of tool calls at once costs a
- * few writes and wake-ups instead of thousands.
+ * Collects the frames written during one event-loop turn and writes them, at the end of the turn,
+ * as one buffer: one system call and one client wake-up for a cell's thousands of parallel tool
+ * calls, and one stream write, callback and promise per turn instead of one per frame (the
+ * stream's own bookkeeping for a corked write of each frame cost more than encoding it).
  *
- * The uncork is a `setImmediate`, not a `process.nextTick`: a write made inside a host function
- * that an isolate called runs outside Node's callback scope, and under isolated-vm 7 on Node 26
- * the tick queue then waits for the next unrelated callback (about 10 ms with the CPU-watch
- * timer). The check phase comes every loop turn whatever scheduled it.
+ * The turn ends in the check phase (`setImmediate`), not at `process.nextTick`: a write made
+ * inside a host function that an isolate called runs outside Node's callback scope, and under
+ * isolated-vm 7 on Node 26 the tick queue then waits for the next unrelated callback (about 10 ms
+ * with the CPU-watch timer). The check phase comes every loop turn whatever scheduled it.
  */
-export class TickCork {
-  private corked = false;
+export class TickFrames {
+  private bodies: JsonText[] = [];
+  private lengths: number[] = [];
+  private room = 0;
+  private turn: { written: Promise<void>; settle: (error: Error | null | undefined) => void } | undefined;
+  private last: Promise<void> = Promise.resolve();
 
-  constructor(private readonly stream: Writable) {}
+  /** `onError` hears of a failed write before its turn's promise rejects. */
+  constructor(
+    private readonly stream: Writable,
+    private readonly onError: (error: Error) => void,
+  ) {}
 
-  /** Writes `frame`, corking the stream for the rest of the tick if it is not already. */
-  write(frame: Buffer, callback: (error: Error | null | undefined) => void): void {
-    if (!this.corked) {
-      this.corked = true;
-      this.stream.cork();
-      setImmediate(this.uncork);
-    }
-    this.stream.write(frame, callback);
+  /**
+   * Queues the frame of `json`, which is `bytes` UTF-8 bytes. The promise, shared by the frames of
+   * the turn, settles once the stream took them; ignoring it never makes an unhandled rejection.
+   */
+  write(json: JsonText, bytes: number): Promise<void> {
+    const turn = this.turn ?? this.open();
+    this.bodies.push(json);
+    this.lengths.push(bytes);
+    this.room += HEADER_ROOM + bytes;
+    return turn.written;
   }
 
-  private readonly uncork = (): void => {
-    this.corked = false;
-    this.stream.uncork();
+  /** Resolves once every frame queued so far has been taken by the stream or failed; never rejects. */
+  idle(): Promise<void> {
+    return this.last;
+  }
+
+  /** Writes the frames queued so far now: before the stream is ended. */
+  readonly flush = (): void => {
+    const turn = this.turn;
+    if (turn === undefined) return;
+    const { bodies, lengths } = this;
+    const buffer = Buffer.allocUnsafe(this.room);
+    this.turn = undefined;
+    this.bodies = [];
+    this.lengths = [];
+    this.room = 0;
+    let offset = 0;
+    for (let i = 0; i < bodies.length; i++) {
+      offset += buffer.write(`Content-Length: ${lengths[i]}\r\n\r\n`, offset, 'latin1');
+      const json = bodies[i]!;
+      if (typeof json === 'string') offset += buffer.write(json, offset, 'utf8');
+      else for (const part of json) offset += buffer.write(part, offset, 'utf8');
+    }
+    this.stream.write(buffer.subarray(0, offset), turn.settle);
   };
+
+  private open(): NonNullable<TickFrames['turn']> {
+    let settle!: (error: Error | null | undefined) => void;
+    const written = new Promise<void>((resolve, reject) => {
+      settle = (error) => {
+        if (!error) return resolve();
+        this.onError(error);
+        reject(error);
+      };
+    });
+    const turn = { written, settle };
+    this.turn = turn;
+    this.last = written.catch(() => {});
+    setImmediate(this.flush);
+    return turn;
+  }
 }

@@ -15,6 +15,7 @@
 // need no runtime.
 import { ErrorCodes, ResponseError, type CancellationToken, type Message, type NotificationMessage, type RequestMessage, type ResponseMessage } from 'vscode-jsonrpc';
 import { CancelToken } from './cancelToken.js';
+import { WriteGroup } from './writeGroup.js';
 
 /** Where a dispatcher reports what it could not deliver. */
 export interface RpcLogger {
@@ -36,19 +37,27 @@ export interface RpcConnection {
   onNotification(handler: StarNotificationHandler): void;
   /** Never throws; rejects with a ResponseError (the peer's error, -32099 unsent, -32097 disposed). */
   sendRequest(method: string, params: object | undefined, token?: CancellationToken): Promise<unknown>;
+  /**
+   * `sendRequest` without a promise or a token: `settler.settled` is called once, with the result
+   * or the ResponseError (synchronously when the connection is already disposed). Returns the
+   * request's id for `cancelRequest`. For the host's bursts of delegate calls, which otherwise pay
+   * for a promise, a token and their reactions per call on top of their own.
+   */
+  request(method: string, params: object | undefined, settler: RequestSettler): number;
+  /** Sends `$/cancelRequest` for a request sent with `request`, unless it was answered already. */
+  cancelRequest(id: number): void;
   sendNotification(method: string, params?: object): Promise<void>;
   /** Resolves once every request dispatched so far has had its response written. */
   answered(): Promise<void>;
   dispose(): void;
 }
 
-const CANCEL = '$/cancelRequest';
-
-interface PendingRequest {
-  method: string;
-  resolve(value: unknown): void;
-  reject(error: ResponseError<unknown>): void;
+/** Settles a request sent with `request`: the peer's result, or the error and no result. */
+export interface RequestSettler {
+  settled(error: ResponseError<unknown> | undefined, result: unknown): void;
 }
+
+const CANCEL = '$/cancelRequest';
 
 type ConnectionState = { kind: 'open' } | { kind: 'disposed' };
 
@@ -60,7 +69,8 @@ export class Dispatcher implements RpcConnection {
   private notificationHandler: StarNotificationHandler = () => {};
   /** Client requests dispatched and not yet answered, by `String(id)` (as cancellation names them). */
   private readonly running = new Map<string, CancelToken>();
-  private readonly pending = new Map<number, PendingRequest>();
+  private readonly pending = new Map<number, RequestSettler>();
+  private readonly written = new WriteGroup<number>((ids, error) => this.failWrites(ids, error));
   private nextId = 0;
   private idle: (() => void)[] = [];
 
@@ -92,18 +102,35 @@ export class Dispatcher implements RpcConnection {
   };
 
   sendRequest(method: string, params: object | undefined, token?: CancellationToken): Promise<unknown> {
-    if (this.state.kind === 'disposed') return Promise.reject(disposedError());
-    const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { method, resolve, reject });
-      token?.onCancellationRequested(() => {
-        if (this.pending.has(id)) void this.sendNotification(CANCEL, { id }).catch(() => {});
-      });
-      this.writer.write((params === undefined ? { jsonrpc: '2.0', id, method } : { jsonrpc: '2.0', id, method, params }) as RequestMessage).catch((error: unknown) => {
-        if (!this.pending.delete(id)) return;
-        reject(new ResponseError(ErrorCodes.MessageWriteError, describe(error)));
-      });
+      const id = this.request(method, params, { settled: (error, result) => (error === undefined ? resolve(result) : reject(error)) });
+      token?.onCancellationRequested(() => this.cancelRequest(id));
     });
+  }
+
+  request(method: string, params: object | undefined, settler: RequestSettler): number {
+    const id = this.nextId++;
+    if (this.state.kind === 'disposed') {
+      settler.settled(disposedError(), undefined);
+      return id;
+    }
+    this.pending.set(id, settler);
+    const written = this.writer.write((params === undefined ? { jsonrpc: '2.0', id, method } : { jsonrpc: '2.0', id, method, params }) as RequestMessage);
+    this.written.add(written, id);
+    return id;
+  }
+
+  /** The requests whose write failed reject with -32099, unless already answered. */
+  private failWrites(ids: readonly number[], error: unknown): void {
+    for (const id of ids) {
+      const settler = this.pending.get(id);
+      if (settler === undefined || !this.pending.delete(id)) continue;
+      settler.settled(new ResponseError(ErrorCodes.MessageWriteError, describe(error)), undefined);
+    }
+  }
+
+  cancelRequest(id: number): void {
+    if (this.pending.has(id)) void this.sendNotification(CANCEL, { id }).catch(() => {});
   }
 
   sendNotification(method: string, params?: object): Promise<void> {
@@ -120,7 +147,7 @@ export class Dispatcher implements RpcConnection {
   dispose(): void {
     if (this.state.kind === 'disposed') return;
     this.state = { kind: 'disposed' };
-    for (const request of this.pending.values()) request.reject(disposedError());
+    for (const settler of this.pending.values()) settler.settled(disposedError(), undefined);
     this.pending.clear();
     for (const token of this.running.values()) token.release();
     this.running.clear();
@@ -172,10 +199,10 @@ export class Dispatcher implements RpcConnection {
       if (response.error) this.logger.warn(`The ${this.peer} sent an error without a request id: ${response.error.code} ${response.error.message}`);
       return;
     }
-    const request = this.pending.get(response.id)!;
+    const settler = this.pending.get(response.id)!;
     this.pending.delete(response.id);
-    if (response.error) request.reject(new ResponseError(response.error.code, response.error.message, response.error.data));
-    else request.resolve(response.result);
+    if (response.error) settler.settled(new ResponseError(response.error.code, response.error.message, response.error.data), undefined);
+    else settler.settled(undefined, response.result);
   }
 
   private wakeIdle(): void {

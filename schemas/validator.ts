@@ -30,7 +30,7 @@ export function validateParams<M extends MethodName>(method: M, params: unknown)
 export function validateParams(method: string, params: unknown): Validation<unknown>;
 export function validateParams(method: string, params: unknown): Validation<unknown> {
   if (!isMethodName(method)) return unknownMethod(`unknown method ${JSON.stringify(method)}`);
-  return validate(`${schemaStem(method)}.params`, params ?? {});
+  return validate(checkOf(paramsChecks, method, 'params'), params ?? {});
 }
 
 /** Validates the result of a request, as is. */
@@ -41,11 +41,26 @@ export function validateResult(method: string, result: unknown): Validation<unkn
   if (MethodTable[method].kind !== 'request') {
     return unknownMethod(`${JSON.stringify(method)} is a notification: it has no result`);
   }
-  return validate(`${schemaStem(method)}.result`, result);
+  return validate(checkOf(resultChecks, method, 'result'), result);
 }
 
-function validate(stem: string, value: unknown): Validation<unknown> {
-  const check = validator(`urn:codemode-host:${stem}`);
+/**
+ * Each method's validators, found once: building a schema id and looking it up costs more than
+ * checking a small message, and both ends check one per tool call.
+ */
+const paramsChecks = new Map<MethodName, Check>();
+const resultChecks = new Map<MethodName, Check>();
+
+function checkOf(found: Map<MethodName, Check>, method: MethodName, part: 'params' | 'result'): Check {
+  let check = found.get(method);
+  if (check === undefined) {
+    check = validator(`urn:codemode-host:${schemaStem(method)}.${part}`);
+    found.set(method, check);
+  }
+  return check;
+}
+
+function validate(check: Check, value: unknown): Validation<unknown> {
   if (check(value)) return { ok: true, value };
   // Ajv documents its errors as DefinedError when no custom keyword is added, as here.
   const errors = (check.errors ?? []) as DefinedError[];

@@ -174,7 +174,7 @@ export class Cell {
       yieldControl: () => {
         if (this.observer !== undefined) this.endObservation('yielded');
       },
-      toolCall: (jsName, inputJson) => delegates.invokeTool(jsName, inputJson),
+      toolCall: (jsName, inputJson, answer) => delegates.invokeTool(jsName, inputJson, answer),
       notify: (text) => delegates.notify(text),
       store: (key, json) => this.options.storeView.store(key, json),
       load: (key) => this.options.storeView.load(key),

@@ -3,12 +3,7 @@
  * notifications. Tool calls are bounded by maxPendingToolCalls; everything still unanswered is
  * cancelled when the cell ends.
  */
-import type {
-  DelegateInvokeToolParams,
-  DelegateInvokeToolResult,
-  DelegateNotifyParams,
-  DelegateNotifyResult,
-} from '../../schemas/index.js';
+import type { DelegateInvokeToolParams, DelegateNotifyParams } from '../../schemas/index.js';
 import { Methods } from '../../schemas/index.js';
 import type { DelegateCall, DelegateChannel } from '../delegate/delegateChannel.js';
 import type { Logger } from '../log.js';
@@ -25,9 +20,9 @@ export interface CellIdentity {
 
 export class CellDelegates {
   private nextToolNumber = 1;
-  private readonly tools = new Map<string, DelegateCall<DelegateInvokeToolResult>>();
+  private readonly tools = new Map<string, DelegateCall>();
   private readonly notifications = new Set<Promise<unknown>>();
-  private readonly notificationCalls = new Set<DelegateCall<DelegateNotifyResult>>();
+  private readonly notificationCalls = new Set<DelegateCall>();
   /** Cells blocked in notify() until one of their notifications settles. */
   private notifyWaiters: Array<() => void> = [];
   private accepting = true;
@@ -46,25 +41,12 @@ export class CellDelegates {
     return [...this.tools.keys()];
   }
 
-  async invokeTool(jsName: string, inputJson: string | undefined): Promise<ToolOutcome> {
-    const tool = this.enabled.get(jsName);
-    if (!this.accepting) return { ok: false, message: 'the cell is ending; the tool call was not sent' };
-    if (tool === undefined) return { ok: false, message: `tool ${jsName} is not enabled in this cell` };
-    const share = this.channel.capacity - Math.floor(this.channel.capacity / 4);
-    if (this.tools.size >= share) {
-      return {
-        ok: false,
-        message: `cell already has ${share} pending tool calls, its share of the host's maxPendingDelegateCalls (${this.channel.capacity}); await some before calling more`,
-      };
-    }
-    if (this.tools.size >= this.maxPendingToolCalls) {
-      return {
-        ok: false,
-        message: `cell exceeded its limit of ${this.maxPendingToolCalls} pending tool calls (maxPendingToolCalls); await some before calling more`,
-      };
-    }
+  /** Answers `answer` once: at once when the call is refused, else with the client's answer. */
+  invokeTool(jsName: string, inputJson: string | undefined, answer: (outcome: ToolOutcome) => void): void {
+    const refusal = this.refusal(jsName, inputJson);
+    if (refusal !== undefined) return answer({ ok: false, message: refusal });
+    const tool = this.enabled.get(jsName)!;
     const inputBytes = inputJson?.length ?? 0;
-    if (!this.memory.tryReserve(inputBytes)) return { ok: false, message: this.memory.refusal(`tools.${jsName}()`, inputBytes) };
     const callId = `tool-${this.nextToolNumber++}`;
     const params: DelegateInvokeToolParams = {
       ...this.identity,
@@ -73,27 +55,45 @@ export class CellDelegates {
       kind: tool.definition.kind ?? 'function',
       input: inputJson === undefined ? null : JSON.parse(inputJson),
     };
-    const call = this.channel.call(Methods.delegateInvokeTool, params);
+    const call = this.channel.call(Methods.delegateInvokeTool, params, (outcome) => {
+      this.memory.release(inputBytes);
+      this.tools.delete(callId);
+      answer(outcome.ok ? { ok: true, result: outcome.value.result } : outcome);
+    });
     this.tools.set(callId, call);
-    const outcome = await call.outcome;
-    this.memory.release(inputBytes);
-    this.tools.delete(callId);
-    if (!outcome.ok) return outcome;
-    return { ok: true, result: outcome.value.result };
+  }
+
+  /** Why the call cannot be sent, or undefined (and its input's bytes are reserved). */
+  private refusal(jsName: string, inputJson: string | undefined): string | undefined {
+    if (!this.accepting) return 'the cell is ending; the tool call was not sent';
+    if (!this.enabled.has(jsName)) return `tool ${jsName} is not enabled in this cell`;
+    const share = this.channel.capacity - Math.floor(this.channel.capacity / 4);
+    if (this.tools.size >= share) {
+      return `cell already has ${share} pending tool calls, its share of the host's maxPendingDelegateCalls (${this.channel.capacity}); await some before calling more`;
+    }
+    if (this.tools.size >= this.maxPendingToolCalls) {
+      return `cell exceeded its limit of ${this.maxPendingToolCalls} pending tool calls (maxPendingToolCalls); await some before calling more`;
+    }
+    const inputBytes = inputJson?.length ?? 0;
+    if (!this.memory.tryReserve(inputBytes)) return this.memory.refusal(`tools.${jsName}()`, inputBytes);
+    return undefined;
   }
 
   /** Sends the notification; resolves once the cell has fewer than NOTIFY_WINDOW unanswered, so one cell cannot fill the connection. */
   notify(text: string): Promise<void> {
     if (!this.accepting) return Promise.resolve();
     const params: DelegateNotifyParams = { ...this.identity, text };
-    const call = this.channel.call(Methods.delegateNotify, params);
-    this.notificationCalls.add(call);
-    const settled = call.outcome.then((outcome) => {
-      if (!outcome.ok) this.logger.debug(`notification of cell ${this.identity.cellId} failed: ${outcome.message}`);
-      this.notificationCalls.delete(call);
-      this.notifications.delete(settled);
-      this.notifyWaiters.shift()?.();
+    let call!: DelegateCall;
+    const settled = new Promise<void>((resolve) => {
+      call = this.channel.call(Methods.delegateNotify, params, (outcome) => {
+        if (!outcome.ok) this.logger.debug(`notification of cell ${this.identity.cellId} failed: ${outcome.message}`);
+        this.notificationCalls.delete(call);
+        this.notifications.delete(settled);
+        this.notifyWaiters.shift()?.();
+        resolve();
+      });
     });
+    this.notificationCalls.add(call);
     this.notifications.add(settled);
     if (this.notificationCalls.size < NOTIFY_WINDOW) return Promise.resolve();
     return new Promise((resolve) => this.notifyWaiters.push(resolve));

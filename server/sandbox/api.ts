@@ -51,8 +51,13 @@ export interface CellEvents {
   output(items: ContentItem[], droppedBytes: number, bytes: number): void | Promise<void>;
   /** `yield_control()`: end the current observation window now. */
   yieldControl(): void;
-  /** `tools.<jsName>(input)`; `inputJson` is undefined when there is no input. Never rejects. */
-  toolCall(jsName: string, inputJson: string | undefined): Promise<ToolOutcome>;
+  /**
+   * `tools.<jsName>(input)`; `inputJson` is undefined when there is no input. `answer` is called
+   * exactly once, maybe before toolCall returns; a toolCall that throws has not called it. A
+   * callback, not a promise: a burst of parallel calls would pay for a promise and its reactions
+   * per call in every layer it crosses.
+   */
+  toolCall(jsName: string, inputJson: string | undefined, answer: (outcome: ToolOutcome) => void): void;
   /** `notify(value)`, already converted to text; the cell continues once the promise settles. */
   notify(text: string): void | Promise<void>;
   /** `store(key, value)`; returns an error message to throw in the cell, or null when stored. */

@@ -6,21 +6,24 @@
  */
 
 /**
- * A tool call as it leaves the isolate, in a batch of the calls the cell made in one synchronous
- * stretch: the isolate's id for the call, the tool's JavaScript name and its input as JSON text.
+ * The tool calls the cell made in one synchronous stretch, as they leave the isolate, in columns:
+ * call i is the isolate's id `ids[i]`, the tool's JavaScript name `jsNames[i]` and its input as
+ * JSON text `inputs[i]` (undefined without input). Columns, not an array per call: copying a
+ * small array per call cost more than the rest of the crossing. One argument, as each argument
+ * is copied on its own, which a sequential call (a batch of one) would pay three times.
  */
-export type ToolCallRequest = readonly [id: number, jsName: string, inputJson: string | undefined];
+export type ToolCallBatch = readonly [ids: readonly number[], jsNames: readonly string[], inputs: ReadonlyArray<string | undefined>];
 
 /**
- * A tool call's answer as it enters the isolate, in a batch of the answers that settled together:
- * its result (`value`, copied), its error message, or (`text`) a string result passed as an
- * argument of its own, `strings[index]` of `answer`: isolated-vm copies a string argument once,
- * where a string inside a copied value is serialized and deserialized (two passes and a buffer).
+ * How each answer of an `answer` batch settles its call, one character per answer in `kinds`:
+ * `v` with its result `values[i]` (copied), `e` with its error message `values[i]`, `t` with the
+ * string result `strings[values[i]]`, an argument of its own: isolated-vm copies a string argument
+ * once, where a string inside a copied value is serialized and deserialized (two passes and a buffer).
  */
-export type ToolAnswer =
-  | readonly [id: number, kind: 'value', result: unknown]
-  | readonly [id: number, kind: 'text', index: number]
-  | readonly [id: number, kind: 'error', message: string];
+export type AnswerKind = 'v' | 'e' | 't';
+
+/** The answers that settled together, in columns: ids, one AnswerKind per answer, values. */
+export type ToolAnswerBatch = readonly [ids: readonly number[], kinds: string, values: readonly unknown[]];
 
 /**
  * The host side of the bridge, bound to one cell. The cell waits (applySyncPromise) for output,
@@ -31,7 +34,7 @@ export interface HostBridge {
   output(itemsJson: string, droppedBytes: number): Promise<void>;
   yieldControl(): void;
   /** Calls the host answers later, through BootstrapApi.answer; the isolate does not wait. */
-  toolCalls(batch: readonly ToolCallRequest[]): void;
+  toolCalls(batch: ToolCallBatch): void;
   notify(text: string): Promise<void>;
   /** Resolves null when stored, else why not. */
   store(key: string, json: string): Promise<string | null>;
@@ -118,6 +121,9 @@ export interface BootstrapApi {
   check(source: string): string | null;
   /** Runs timer id's callback. */
   fire(id: number): void;
-  /** Settles the calls answered, in order; answers to calls of an ended cell are dropped. */
-  answer(answers: readonly ToolAnswer[], ...strings: string[]): void;
+  /**
+   * Settles the calls `ids` in order, each as its AnswerKind in `kinds` says; answers to calls of
+   * an ended cell are dropped. The columns are one argument, for the reason given at ToolCallBatch.
+   */
+  answer(answers: ToolAnswerBatch, ...strings: string[]): void;
 }

@@ -6,7 +6,7 @@
  * crossing, not one per message.
  */
 import type { ContentItem } from '../../schemas/index.js';
-import type { CellExit, CellProgram, ToolOutcome } from './api.js';
+import type { CellExit, CellProgram } from './api.js';
 
 /** A run: one cell in the sandbox process, numbered by the host. */
 export type RunId = number;
@@ -26,12 +26,39 @@ export type ToSandbox =
   | { t: 'terminate'; run: RunId }
   /** The answer to a `call` of that run. */
   | { t: 'reply'; run: RunId; call: CallId; value: CallResult }
+  | ToolAnswers
   /** The host has forwarded `bytes` of that run's output: the run may send that much more. */
   | { t: 'credit'; run: RunId; bytes: number };
 
-/** The host's side of each call a cell makes through the bridge, with what it answers. */
+/**
+ * Answers to tool calls of one run, in the order they settled: `results[i]` answers `calls[i]`,
+ * and is the failure's message when `i` is in `failed` (ascending). Columns, not an object per
+ * answer: structured clone writes every object's keys, which made a burst of parallel calls cost
+ * more in serialization than in anything else. The answers settled in one turn join one message.
+ */
+export interface ToolAnswers {
+  t: 'toolAnswers';
+  run: RunId;
+  calls: CallId[];
+  results: unknown[];
+  failed: number[];
+}
+
+/**
+ * Tool calls of one run, in the order the cell made them: `calls[i]` is `tools[jsNames[i]](input)`
+ * with `inputs[i]` its input's JSON text (undefined without input); columns for the reason given
+ * at ToolAnswers. The calls made in one turn join one message, unless another message came between.
+ */
+export interface ToolCalls {
+  t: 'toolCalls';
+  run: RunId;
+  calls: CallId[];
+  jsNames: string[];
+  inputs: Array<string | undefined>;
+}
+
+/** The host's side of each other call a cell makes through the bridge, with what it answers. */
 export interface Calls {
-  toolCall: { args: { jsName: string; inputJson: string | undefined }; result: ToolOutcome };
   /** Answers once the cell may send another notification (see the per-cell window in the host). */
   notify: { args: { text: string }; result: null };
   store: { args: { key: string; json: string }; result: string | null };
@@ -51,7 +78,8 @@ export type FromSandbox =
   | { t: 'done'; run: RunId; exit: CellExit }
   | { t: 'output'; run: RunId; items: ContentItem[]; droppedBytes: number; bytes: number }
   | { t: 'yield'; run: RunId }
-  | ({ t: 'call'; run: RunId; call: CallId } & CallRequest);
+  | ({ t: 'call'; run: RunId; call: CallId } & CallRequest)
+  | ToolCalls;
 
 /** The line a sandbox process writes to stderr, synchronously, just before V8 state loss kills it. */
 export const FATAL_PREFIX = 'codemode-sandbox fatal: ';
@@ -66,7 +94,11 @@ export const OUTPUT_WINDOW_BYTES = 1 << 20;
 /** What a message costs against the window: output batches and tool call inputs; nothing else. */
 export function meteredBytes(message: FromSandbox): number {
   if (message.t === 'output') return message.bytes;
-  if (message.t === 'call' && message.kind === 'toolCall') return message.args.inputJson?.length ?? 0;
+  if (message.t === 'toolCalls') {
+    let bytes = 0;
+    for (const input of message.inputs) bytes += input?.length ?? 0;
+    return bytes;
+  }
   return 0;
 }
 
@@ -85,6 +117,11 @@ export class Outbox<M> {
   post(message: M): void {
     if (this.queue.length === 0) setImmediate(this.flush);
     this.queue.push(message);
+  }
+
+  /** The message posted last this turn, still unsent: a message of the same kind may join it. */
+  last(): M | undefined {
+    return this.queue[this.queue.length - 1];
   }
 
   private readonly flush = (): void => {

@@ -7,10 +7,24 @@
 // First: a native build that does not load ends the process with one clear line (engineLoad.ts).
 import './engineLoad.js';
 import { createStderrLogger, isLogLevel } from '../log.js';
-import type { CellEvents, CellRun, Realm } from './api.js';
+import type { CellEvents, CellRun, Realm, ToolOutcome } from './api.js';
 import { BulkReader } from './bulkChannel.js';
 import { messageOf } from './errors.js';
-import { meteredBytes, Outbox, OUTPUT_WINDOW_BYTES, type CallId, type CallKind, type Calls, type CallResult, type FromSandbox, type RealmId, type RunId, type ToSandbox } from './messages.js';
+import {
+  meteredBytes,
+  Outbox,
+  OUTPUT_WINDOW_BYTES,
+  type CallId,
+  type CallKind,
+  type Calls,
+  type CallResult,
+  type FromSandbox,
+  type RealmId,
+  type RunId,
+  type ToolAnswers,
+  type ToolCalls,
+  type ToSandbox,
+} from './messages.js';
 import { createSandbox } from './sandbox.js';
 
 interface RunState {
@@ -22,6 +36,7 @@ interface RunState {
   creditWaiters: Array<() => void>;
   held: FromSandbox[];
   calls: Map<CallId, (value: CallResult) => void>;
+  tools: Map<CallId, (outcome: ToolOutcome) => void>;
 }
 
 const send = process.send?.bind(process);
@@ -54,6 +69,31 @@ function call<K extends CallKind>(run: RunId, state: RunState, kind: K, args: Ca
   });
 }
 
+/** Queues the call as postMetered queues a message, in this run's last tool calls message when it can. */
+function toolCall(run: RunId, state: RunState, jsName: string, inputJson: string | undefined, answer: (outcome: ToolOutcome) => void): void {
+  const id = nextCall++;
+  state.tools.set(id, answer);
+  const held = state.credit <= 0 || state.held.length > 0;
+  if (!held) state.credit -= inputJson?.length ?? 0;
+  const message = toolCallsMessage(run, state, held);
+  message.calls.push(id);
+  message.jsNames.push(jsName);
+  message.inputs.push(inputJson);
+}
+
+/**
+ * The message a new tool call joins: the last one posted this turn (or held) when that is this
+ * run's tool calls, else a new one. Joining it is the same as posting the call right after it.
+ */
+function toolCallsMessage(run: RunId, state: RunState, held: boolean): ToolCalls {
+  const last = held ? state.held[state.held.length - 1] : outbox.last();
+  if (last?.t === 'toolCalls' && last.run === run) return last;
+  const message: ToolCalls = { t: 'toolCalls', run, calls: [], jsNames: [], inputs: [] };
+  if (held) state.held.push(message);
+  else outbox.post(message);
+  return message;
+}
+
 function eventsOf(run: RunId, state: RunState): CellEvents {
   return {
     output(items, droppedBytes, bytes) {
@@ -62,7 +102,7 @@ function eventsOf(run: RunId, state: RunState): CellEvents {
       return new Promise<void>((resolve) => state.creditWaiters.push(resolve));
     },
     yieldControl: () => outbox.post({ t: 'yield', run }),
-    toolCall: (jsName, inputJson) => call(run, state, 'toolCall', { jsName, inputJson }),
+    toolCall: (jsName, inputJson, answer) => toolCall(run, state, jsName, inputJson, answer),
     notify: async (text) => void (await call(run, state, 'notify', { text })),
     store: (key, json) => call(run, state, 'store', { key, json }),
     load: (key) => call(run, state, 'load', { key }),
@@ -70,7 +110,7 @@ function eventsOf(run: RunId, state: RunState): CellEvents {
 }
 
 async function start(id: RunId, message: Extract<ToSandbox, { t: 'start' }>): Promise<void> {
-  const state: RunState = { run: null, terminateRequested: false, credit: OUTPUT_WINDOW_BYTES, creditWaiters: [], held: [], calls: new Map() };
+  const state: RunState = { run: null, terminateRequested: false, credit: OUTPUT_WINDOW_BYTES, creditWaiters: [], held: [], calls: new Map(), tools: new Map() };
   runs.set(id, state);
   let run: CellRun;
   try {
@@ -117,6 +157,9 @@ function handle(message: ToSandbox): void {
       resolve?.(message.value);
       return;
     }
+    case 'toolAnswers':
+      if (state !== undefined) answerTools(state, message);
+      return;
     case 'credit':
       if (state === undefined) return;
       state.credit += message.bytes;
@@ -130,11 +173,29 @@ function handle(message: ToSandbox): void {
   }
 }
 
+function answerTools(state: RunState, { calls, results, failed }: ToolAnswers): void {
+  let nextFailed = 0;
+  for (let i = 0; i < calls.length; i++) {
+    const isFailure = failed[nextFailed] === i;
+    if (isFailure) nextFailed++;
+    settleTool(state, calls[i]!, isFailure ? { ok: false, message: results[i] as string } : { ok: true, result: results[i] });
+  }
+}
+
+function settleTool(state: RunState, call: CallId, outcome: ToolOutcome): void {
+  const resolve = state.tools.get(call);
+  state.tools.delete(call);
+  resolve?.(outcome);
+}
+
 process.on('message', (batch: ToSandbox[]) => {
   for (const message of batch) handle(message);
 });
 process.on('disconnect', () => process.exit(0));
-const bulk = new BulkReader(({ run, call }, text) => handle({ t: 'reply', run, call, value: { ok: true, result: text } }));
+const bulk = new BulkReader(({ run, call }, text) => {
+  const state = runs.get(run);
+  if (state !== undefined) settleTool(state, call, { ok: true, result: text });
+});
 // The bulk pipe is stdin: the permission model lets a process read its stdio, while opening any
 // other pipe as a socket needs --allow-net on Node 26.
 process.stdin.on('data', (chunk: Buffer) => bulk.push(chunk));

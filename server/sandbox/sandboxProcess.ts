@@ -10,7 +10,7 @@ import type { Writable } from 'node:stream';
 import type { Logger } from '../log.js';
 import { PACKAGE_ROOT, SANDBOX_ENTRY } from '../packageFiles.js';
 import { RawText } from '../rawText.js';
-import type { CellEvents, CellExit, CellProgram, CellRun } from './api.js';
+import type { CellEvents, CellExit, CellProgram, CellRun, ToolOutcome } from './api.js';
 import { BULK_MIN_CHARS, writeBulkResult } from './bulkChannel.js';
 import { UNUSABLE_ENGINE_PREFIX } from './engine.js';
 import { messageOf } from './errors.js';
@@ -24,6 +24,8 @@ import {
   type FromSandbox,
   type RealmId,
   type RunId,
+  type ToolAnswers,
+  type ToolCalls,
   type ToSandbox,
 } from './messages.js';
 import { forEachLine } from './stderrLines.js';
@@ -181,7 +183,42 @@ export class SandboxProcess {
         void this.answer(run.events, message).then((value) => this.reply(message.run, message.call, value));
         this.creditOnceDrained(message);
         return;
+      case 'toolCalls':
+        this.callTools(run.events, message);
+        this.creditOnceDrained(message);
+        return;
     }
+  }
+
+  private callTools(events: CellEvents, { run, calls, jsNames, inputs }: ToolCalls): void {
+    for (let i = 0; i < calls.length; i++) {
+      const call = calls[i]!;
+      try {
+        events.toolCall(jsNames[i]!, inputs[i], (outcome) => this.answerTool(run, call, outcome));
+      } catch (error) {
+        this.options.logger.error(`sandbox call toolCall failed: ${error instanceof Error ? error.stack : String(error)}`);
+        this.answerTool(run, call, { ok: false, message: messageOf(error) });
+      }
+    }
+  }
+
+  /** Joins this turn's answers to the run's tool calls when they were the last message posted. */
+  private answerTool(run: RunId, call: CallId, outcome: ToolOutcome): void {
+    if (this.state.kind !== 'running' || !this.runs.has(run)) return;
+    if (outcome.ok && isBulkResult(outcome.result)) {
+      writeBulkResult(this.bulk, run, call, outcome.result);
+      return;
+    }
+    const last = this.outbox.last();
+    let answers: ToolAnswers;
+    if (last?.t === 'toolAnswers' && last.run === run) answers = last;
+    else {
+      answers = { t: 'toolAnswers', run, calls: [], results: [], failed: [] };
+      this.outbox.post(answers);
+    }
+    if (!outcome.ok) answers.failed.push(answers.calls.length);
+    answers.calls.push(call);
+    answers.results.push(outcome.ok ? outcome.result : outcome.message);
   }
 
   /**
@@ -203,10 +240,6 @@ export class SandboxProcess {
   };
 
   private reply(run: RunId, call: CallId, value: CallResult): void {
-    if (isBulkResult(value)) {
-      if (this.state.kind === 'running' && this.runs.has(run)) writeBulkResult(this.bulk, run, call, value.result);
-      return;
-    }
     this.post({ t: 'reply', run, call, value });
   }
 
@@ -217,8 +250,6 @@ export class SandboxProcess {
   private async answer(events: CellEvents, request: CallRequest): Promise<CallResult> {
     try {
       switch (request.kind) {
-        case 'toolCall':
-          return await events.toolCall(request.args.jsName, request.args.inputJson);
         case 'notify':
           await events.notify(request.args.text);
           return null;
@@ -230,7 +261,7 @@ export class SandboxProcess {
     } catch (error) {
       this.options.logger.error(`sandbox call ${request.kind} failed: ${error instanceof Error ? error.stack : String(error)}`);
       const message = messageOf(error);
-      return request.kind === 'toolCall' ? { ok: false, message } : request.kind === 'store' ? message : request.kind === 'load' ? undefined : null;
+      return request.kind === 'store' ? message : request.kind === 'load' ? undefined : null;
     }
   }
 
@@ -261,7 +292,6 @@ function lostRun(cause: string): CellRun {
  * A successful tool result that is one long string goes on the bulk pipe; a RawText always does
  * (the IPC channel would clone it as an object, not as its text).
  */
-function isBulkResult(value: CallResult): value is { ok: true; result: string | RawText } {
-  if (typeof value !== 'object' || value === null || !value.ok) return false;
-  return value.result instanceof RawText || (typeof value.result === 'string' && value.result.length >= BULK_MIN_CHARS);
+function isBulkResult(result: unknown): result is string | RawText {
+  return result instanceof RawText || (typeof result === 'string' && result.length >= BULK_MIN_CHARS);
 }

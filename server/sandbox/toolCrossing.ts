@@ -7,7 +7,7 @@
  */
 import type { Logger } from '../log.js';
 import type { CellEvents, ToolOutcome } from './api.js';
-import type { ToolAnswer, ToolCallRequest } from './bridge.js';
+import type { AnswerKind, ToolCallBatch } from './bridge.js';
 import { messageOf } from './errors.js';
 import type { PreparedIsolate } from './prepared.js';
 
@@ -23,7 +23,7 @@ const MAX_STRING_ARGUMENTS = 64;
 type Delivery =
   | { kind: 'idle' }
   /** Answers waiting for the end of the current microtask checkpoint. */
-  | { kind: 'queued'; answers: ToolAnswer[]; strings: string[] }
+  | { kind: 'queued'; ids: number[]; kinds: string; values: unknown[]; strings: string[] }
   /** The cell ended: answers still arriving are dropped. */
   | { kind: 'closed' };
 
@@ -38,14 +38,15 @@ export class ToolCrossing {
     private readonly logger: Logger,
   ) {}
 
-  /** A batch of calls from the isolate; anything else than ToolCallRequests ends the cell. */
+  /** A batch of calls from the isolate; anything else than a ToolCallBatch ends the cell. */
   receive(batch: unknown): void {
     if (this.delivery.kind === 'closed') return;
-    if (!isRequestBatch(batch)) {
+    if (!isCallBatch(batch)) {
       this.failed(new Error('the isolate sent a malformed tool call batch'));
       return;
     }
-    for (const [id, jsName, inputJson] of batch) this.dispatch(id, jsName, inputJson);
+    const [ids, jsNames, inputs] = batch;
+    for (let i = 0; i < ids.length; i++) this.dispatch(ids[i]!, jsNames[i]!, inputs[i]);
   }
 
   close(): void {
@@ -53,42 +54,43 @@ export class ToolCrossing {
   }
 
   private dispatch(id: number, jsName: string, inputJson: string | undefined): void {
-    let outcome: Promise<ToolOutcome>;
+    // The answers settled in one turn all join the delivery the first of them schedules.
     try {
-      outcome = this.events.toolCall(jsName, inputJson);
+      this.events.toolCall(jsName, inputJson, (outcome) => this.settle(id, outcome));
     } catch (error) {
-      outcome = Promise.reject(error instanceof Error ? error : new Error(String(error)));
+      this.logger.error(`toolCall ${jsName} threw: ${messageOf(error)}`);
+      this.settle(id, { ok: false, message: messageOf(error) });
     }
-    // One reaction per answer, attached directly: the answers settled in one turn all queue before
-    // the delivery the first of them schedules.
-    outcome.then(
-      (settled) => this.settle(id, settled),
-      (error: unknown) => {
-        this.logger.error(`toolCall ${jsName} threw: ${messageOf(error)}`);
-        this.settle(id, { ok: false, message: messageOf(error) });
-      },
-    );
   }
 
   private settle(id: number, outcome: ToolOutcome): void {
     if (this.delivery.kind === 'closed') return;
     if (this.delivery.kind === 'idle') {
-      this.delivery = { kind: 'queued', answers: [], strings: [] };
+      this.delivery = { kind: 'queued', ids: [], kinds: '', values: [], strings: [] };
       queueMicrotask(this.deliver);
     }
-    const { answers, strings } = this.delivery;
-    if (!outcome.ok) answers.push([id, 'error', outcome.message]);
-    else if (typeof outcome.result === 'string' && outcome.result.length >= OWN_ARGUMENT_CHARS && strings.length < MAX_STRING_ARGUMENTS) {
-      answers.push([id, 'text', strings.push(outcome.result) - 1]);
-    } else answers.push([id, 'value', outcome.result]);
+    const delivery = this.delivery;
+    let kind: AnswerKind;
+    delivery.ids.push(id);
+    if (!outcome.ok) {
+      kind = 'e';
+      delivery.values.push(outcome.message);
+    } else if (typeof outcome.result === 'string' && outcome.result.length >= OWN_ARGUMENT_CHARS && delivery.strings.length < MAX_STRING_ARGUMENTS) {
+      kind = 't';
+      delivery.values.push(delivery.strings.push(outcome.result) - 1);
+    } else {
+      kind = 'v';
+      delivery.values.push(outcome.result);
+    }
+    delivery.kinds += kind;
   }
 
   private readonly deliver = (): void => {
     if (this.delivery.kind !== 'queued') return;
-    const { answers, strings } = this.delivery;
+    const { ids, kinds, values, strings } = this.delivery;
     this.delivery = { kind: 'idle' };
     // Copies: nothing of the sandbox process's heap enters the isolate.
-    this.prepared.answer.apply(undefined, [answers, ...strings], { arguments: { copy: true } }).catch(this.refused);
+    this.prepared.answer.apply(undefined, [[ids, kinds, values], ...strings], { arguments: { copy: true } }).catch(this.refused);
   };
 
   /**
@@ -101,16 +103,14 @@ export class ToolCrossing {
   };
 }
 
-function isRequestBatch(batch: unknown): batch is ToolCallRequest[] {
-  return (
-    Array.isArray(batch) &&
-    batch.every(
-      (request: unknown) =>
-        Array.isArray(request) &&
-        request.length === 3 &&
-        Number.isSafeInteger(request[0]) &&
-        typeof request[1] === 'string' &&
-        (typeof request[2] === 'string' || request[2] === undefined),
-    )
-  );
+function isCallBatch(batch: unknown): batch is ToolCallBatch {
+  if (!Array.isArray(batch) || batch.length !== 3) return false;
+  const [ids, jsNames, inputs] = batch;
+  if (!Array.isArray(ids) || !Array.isArray(jsNames) || !Array.isArray(inputs)) return false;
+  if (jsNames.length !== ids.length || inputs.length !== ids.length) return false;
+  for (let i = 0; i < ids.length; i++) {
+    const input: unknown = inputs[i];
+    if (!Number.isSafeInteger(ids[i]) || typeof jsNames[i] !== 'string' || (typeof input !== 'string' && input !== undefined)) return false;
+  }
+  return true;
 }

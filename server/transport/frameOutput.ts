@@ -1,20 +1,18 @@
 /**
- * Writes framed messages to the output stream: header and body as one buffer, one
- * `stream.write` per message, so frames never interleave and no lock is needed. The frames
- * written in one tick leave in one `writev` (cork until the tick ends): a cell awaiting 2000 tool
- * calls at once then costs a few system calls and client wake-ups instead of 2000. Stream errors
+ * Writes framed messages to the output stream. The frames written in one turn leave as one
+ * buffer in one write (TickFrames): a cell awaiting 2000 tool calls at once then costs a few
+ * system calls and client wake-ups instead of 2000, and frames never interleave. Stream errors
  * (EPIPE once the client is gone) are reported once and turn every later write into a rejection,
  * never into an unhandled 'error' event.
  */
 import type { Writable } from 'node:stream';
-import { encodeFrame, TickCork } from '../../schemas/framing.js';
+import { TickFrames, type JsonText } from '../../schemas/framing.js';
 
 type OutputState = { kind: 'open' } | { kind: 'failed'; error: Error } | { kind: 'disposed' };
 
 export class FrameOutput {
   private state: OutputState = { kind: 'open' };
-  private lastWrite: Promise<void> = Promise.resolve();
-  private readonly cork: TickCork;
+  private readonly frames: TickFrames;
 
   /**
    * `onError` fires once, on the first failure. The stream closing is deliberately not reported:
@@ -26,33 +24,24 @@ export class FrameOutput {
     private readonly stream: Writable,
     private readonly onError: (error: Error) => void,
   ) {
-    this.cork = new TickCork(stream);
+    this.frames = new TickFrames(stream, this.failed);
     stream.on('error', this.failed);
   }
 
   /** Frames `json` (already known to be `bytes` UTF-8 bytes); settles when the stream took it. */
-  write(json: string, bytes: number): Promise<void> {
+  write(json: JsonText, bytes: number): Promise<void> {
     if (this.state.kind === 'failed') return Promise.reject(this.state.error);
     if (this.state.kind === 'disposed') return Promise.reject(new Error('The transport was disposed; the message was not written.'));
-    const frame = encodeFrame(json, bytes);
-    const written = new Promise<void>((resolve, reject) => {
-      this.cork.write(frame, (error) => {
-        if (error) {
-          this.failed(error);
-          reject(error);
-        } else resolve();
-      });
-    });
-    this.lastWrite = written.catch(() => {});
-    return written;
+    return this.frames.write(json, bytes);
   }
 
   /** Resolves once every write so far has settled; await it before `process.exit`. */
   flushed(): Promise<void> {
-    return this.lastWrite;
+    return this.frames.idle();
   }
 
   end(): void {
+    this.frames.flush();
     this.stream.end();
   }
 

@@ -30,6 +30,7 @@ export interface MessageGateOptions {
 type Verdict = { kind: 'forward'; message: Message } | { kind: 'reply'; response: ErrorResponse } | { kind: 'drop' };
 
 const DIRECT: ResponseRoute = { kind: 'direct' };
+const direct = (): ResponseRoute => DIRECT;
 
 export class MessageGate {
   constructor(private readonly options: MessageGateOptions) {}
@@ -65,7 +66,7 @@ export class MessageGate {
   }
 
   private acceptSingle(value: unknown, forward: DataCallback): void {
-    const verdict = this.judge(classify(value), () => DIRECT);
+    const verdict = this.judge(classify(value), direct);
     if (verdict.kind === 'forward') forward(verdict.message);
     else if (verdict.kind === 'reply') this.options.writer.writeTransportReply(verdict.response);
   }
@@ -128,7 +129,8 @@ export class MessageGate {
       return { kind: 'forward', message: response };
     }
     const id = this.options.outgoing.claim(response.id);
-    if (id !== undefined) return { kind: 'forward', message: { ...response, id } as ResponseMessage };
+    // The id as the host sent it: a client may echo 7 as "7" (OutgoingRequests.claim).
+    if (id !== undefined) return { kind: 'forward', message: id === response.id ? response : ({ ...response, id } as ResponseMessage) };
     this.options.logger.warn(`Ignored a response for unknown request id ${JSON.stringify(response.id)}.`);
     return { kind: 'drop' };
   }

@@ -19,6 +19,7 @@ import { FrameOutput } from './frameOutput.js';
 import type { InFlightRequests } from './inFlightRequests.js';
 import type { OutgoingRequests } from './outgoingRequests.js';
 import { serialize, type Serialized } from './serialized.js';
+import { WriteGroup } from '../../schemas/writeGroup.js';
 
 export interface HostMessageWriterOptions {
   output: Writable;
@@ -36,6 +37,8 @@ export class HostMessageWriter extends AbstractMessageWriter implements MessageW
   private readonly inFlight: InFlightRequests;
   private readonly outgoing: OutgoingRequests;
   private readonly logger: Logger;
+  /** Requests whose write fails are forgotten: no answer can come. */
+  private readonly written = new WriteGroup<JsonRpcId>((ids) => ids.forEach((id) => this.outgoing.settle(id)));
 
   constructor(options: HostMessageWriterOptions) {
     super();
@@ -139,10 +142,9 @@ export class HostMessageWriter extends AbstractMessageWriter implements MessageW
     }
     const id = request.id as JsonRpcId; // vscode-jsonrpc numbers its requests
     this.outgoing.add(id);
-    return this.output.write(entry.json, entry.bytes).catch((error: unknown) => {
-      this.outgoing.settle(id);
-      throw error;
-    });
+    const written = this.output.write(entry.json, entry.bytes);
+    this.written.add(written, id);
+    return written;
   }
 
   private writeNotification(notification: NotificationMessage): Promise<void> {

@@ -125,6 +125,15 @@ describe('CodeModeClient against misbehaving hosts', function () {
     });
   }
 
+  it('drops a host that asks for a tool call with params that break the schema, without calling the delegate', async () => {
+    const c = start(fakeHost('misbehaves', 'invalid-params'));
+    const session = await c.openSession();
+    await session.execute({ source: 'text(1)' });
+    await until('the host to be killed', () => c.hostPid === undefined);
+    expect(delegate.calls).to.deep.equal([]);
+    expectGone(log.pids[0]);
+  });
+
   /**
    * A session on the slow-cancel fake host whose cell "1" had a wait aborted after it reached the
    * host; the host answers that wait only when the test sends cell/yield.

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { once } from 'node:events';
 import { Writable } from 'node:stream';
 import type { Message } from 'vscode-jsonrpc/node';
 import { FrameWriter } from '../../client/frameWriter.js';
@@ -67,6 +68,25 @@ describe('FrameWriter', () => {
     await writer.write({ jsonrpc: '2.0', method: 'exit' } as Message);
     expect(sink.calls).to.equal(2);
     expect(frames(sink.bytes).at(-1)).to.deep.equal({ jsonrpc: '2.0', method: 'exit' });
+  });
+
+  it('writes the frames of the turn before the stream ends, whoever ends it', async () => {
+    const response = { jsonrpc: '2.0', id: 3, result: { result: 'last' } } as Message;
+    const ended = new Sink();
+    const writer = new FrameWriter(ended, () => 1 << 20);
+    void writer.write(response);
+    writer.end();
+    await once(ended, 'finish');
+    expect(frames(ended.bytes)).to.deep.equal([response]);
+
+    // HostProcess ends the child's stdin itself: the connection flushes first.
+    const flushed = new Sink();
+    const other = new FrameWriter(flushed, () => 1 << 20);
+    void other.write(response);
+    other.flush();
+    flushed.end();
+    await once(flushed, 'finish');
+    expect(frames(flushed.bytes)).to.deep.equal([response]);
   });
 
   it('refuses a request over maxMessageBytes without writing anything, and hands its error back once', async () => {

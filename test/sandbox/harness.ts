@@ -42,9 +42,9 @@ export function recordingEvents(tool: ToolHandler = echoTool): { events: CellEve
     yieldControl() {
       rec.log.push('yield');
     },
-    toolCall(jsName, inputJson) {
+    toolCall(jsName, inputJson, answer) {
       rec.log.push(`tool:${jsName}:${inputJson}`);
-      return tool(jsName, inputJson);
+      void tool(jsName, inputJson).then(answer);
     },
     notify(text) {
       rec.log.push(`notify:${text}`);

@@ -5,7 +5,8 @@
 import { expect } from 'chai';
 import { silentLogger } from '../../server/log.js';
 import { Supervisor, type SupervisorOptions } from '../../server/sandbox/supervisor.js';
-import { heldEvents, program, recordingEvents, runCell, texts } from './harness.js';
+import type { ToolOutcome } from '../../server/sandbox/api.js';
+import { heldEvents, program, recordingEvents, runCell, texts, type ToolHandler } from './harness.js';
 
 const supervisor = (options: Partial<SupervisorOptions> = {}) =>
   new Supervisor({ logger: silentLogger, logLevel: 'error', maxProcesses: 2, idleExitMs: 60_000, whenOutputDrains: () => Promise.resolve(), ...options });
@@ -88,6 +89,36 @@ describe('sandbox: supervisor and sandbox processes', function () {
       for (const pid of sandbox.pids) process.kill(pid, 'SIGKILL');
       expect(await run.done).to.deep.equal({ kind: 'lost', error: 'sandbox process exited: killed by SIGKILL' });
       expect((await runCell(sandbox, 'text("again")')).exit).to.deep.equal({ kind: 'completed', error: null });
+    } finally {
+      sandbox.dispose();
+    }
+  });
+
+  it('keeps a burst of tool calls in order around output, and answers settled together in their order, failures included', async () => {
+    const sandbox = supervisor();
+    try {
+      // The seven calls are answered in one later turn, in reverse order, the odd ones failing.
+      const waiting: Array<() => void> = [];
+      const tool: ToolHandler = (_jsName, inputJson) =>
+        new Promise<ToolOutcome>((resolve) => {
+          const i = Number(inputJson);
+          waiting.push(() => resolve(i % 2 === 1 ? { ok: false, message: `no ${i}` } : { ok: true, result: i }));
+          if (waiting.length === 7) setImmediate(() => waiting.reverse().forEach((answer) => answer()));
+        });
+      const { exit, rec } = await runCell(
+        sandbox,
+        `const seen = [];
+         const note = (p) => p.then((v) => seen.push('ok' + v), (e) => seen.push(e.message));
+         text('before');
+         const first = [0, 1, 2, 3, 4, 5].map((i) => note(tools.echo(i)));
+         text('between');
+         await Promise.all([...first, note(tools.echo(6))]);
+         text(seen.join(' '));`,
+        { tool },
+      );
+      expect(exit).to.deep.equal({ kind: 'completed', error: null });
+      expect(rec.log.slice(0, 9)).to.deep.equal(['output', ...[0, 1, 2, 3, 4, 5].map((i) => `tool:echo:${i}`), 'output', 'tool:echo:6']);
+      expect(texts(rec)).to.deep.equal(['before', 'between', 'ok6 no 5 ok4 no 3 ok2 no 1 ok0']);
     } finally {
       sandbox.dispose();
     }

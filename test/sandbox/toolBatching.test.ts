@@ -29,7 +29,7 @@ function heldTools() {
   const { events: base, rec } = recordingEvents();
   const events: CellEvents = {
     ...base,
-    toolCall(jsName, inputJson) {
+    toolCall(jsName, inputJson, answer) {
       const input: unknown = inputJson === undefined ? undefined : JSON.parse(inputJson);
       if (current === null) {
         const batch: string[] = (current = []);
@@ -39,10 +39,8 @@ function heldTools() {
         });
       }
       current.push(`${jsName}:${JSON.stringify(input)}`);
-      return new Promise<ToolOutcome>((resolve) => {
-        held.push({ jsName, input, answer: resolve });
-        if (waiter !== null && held.length >= waiter.count) waiter.resolve();
-      });
+      held.push({ jsName, input, answer });
+      if (waiter !== null && held.length >= waiter.count) waiter.resolve();
     },
   };
   /** Resolves once `count` calls have arrived in all. */

@@ -70,6 +70,17 @@ describe('FrameParser', () => {
     expect(events).to.deep.equal([{ frame: '1' }, { frame: '2' }, { frame: '3' }, { frame: '4' }]);
   });
 
+  it('reads a lone Content-Length header as the general parse does, leading zeros and long lengths included', () => {
+    const { parser, events } = parserWith(1 << 20);
+    // The first four take the canonical path; the others, with spaces, case or 16 digits, the general one.
+    parser.push(Buffer.from('Content-Length: 1\r\n\r\n1Content-Length: 003\r\n\r\n"a"', 'latin1'));
+    parser.push(Buffer.from('Content-Length: 000000000000002\r\n\r\n[]Content-Length: 0\r\n\r\n', 'latin1'));
+    parser.push(Buffer.from('content-length: 1\r\n\r\n2Content-Length:  1 \r\n\r\n3Content-Length: 0000000000000001\r\n\r\n4', 'latin1'));
+    expect(events).to.deep.equal([{ frame: '1' }, { frame: '"a"' }, { frame: '[]' }, { frame: '' }, { frame: '2' }, { frame: '3' }, { frame: '4' }]);
+    expect(fatalOf('Content-Length: 1x\r\n\r\n').problem).to.equal('invalidContentLength');
+    expect(fatalOf('Content-Length: 9999999999999999999\r\n\r\n').problem).to.equal('invalidContentLength');
+  });
+
   it('delivers a zero-length body as an empty frame', () => {
     const { parser, events } = parserWith();
     parser.push(Buffer.from('Content-Length: 0\r\n\r\n', 'latin1'));

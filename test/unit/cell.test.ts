@@ -3,10 +3,11 @@
  * says so: this makes overlapping terminates deterministic, which no timing over a real isolate can.
  */
 import { expect } from 'chai';
-import { CancellationTokenSource } from 'vscode-jsonrpc/node';
+import { CancellationTokenSource, ResponseError } from 'vscode-jsonrpc/node';
 import type { CellClosedParams, CellResponse } from '../../schemas/index.js';
 import { Cell } from '../../server/cells/cell.js';
 import { CellDelegates } from '../../server/cells/cellDelegates.js';
+import type { RequestSettler } from '../../schemas/rpcDispatcher.js';
 import { DelegateChannel } from '../../server/delegate/delegateChannel.js';
 import { silentLogger } from '../../server/log.js';
 import type { CellEvents, CellExit, CellRun, CellStarter } from '../../server/sandbox/api.js';
@@ -40,7 +41,7 @@ function harness() {
   };
   const closed: CellClosedParams[] = [];
   const identity = { sessionId: 's', cellId: '1', toolCallId: null };
-  const channel = new DelegateChannel({ sendRequest: () => new Promise(() => {}) } as never, 10, silentLogger);
+  const channel = new DelegateChannel({ request: () => 0, cancelRequest: () => {} }, 10, silentLogger);
   const cell = new Cell({
     identity,
     limits: { ...DEFAULT_SESSION_LIMITS },
@@ -122,14 +123,46 @@ describe('DelegateChannel', () => {
   it('fails a call, and frees its slot, when the connection refuses to send', async () => {
     const channel = new DelegateChannel(
       {
-        sendRequest: () => {
+        request: () => {
           throw new Error('Connection is closed.');
         },
-      } as never,
+        cancelRequest: () => {},
+      },
       1,
       silentLogger,
     );
-    expect(await channel.call('delegate/notify', { sessionId: 's', cellId: '1', toolCallId: null, text: 'n' }).outcome).to.deep.equal({ ok: false, message: 'Connection is closed.' });
+    const outcomes: unknown[] = [];
+    const settled = new Promise((resolve) => channel.call('delegate/notify', { sessionId: 's', cellId: '1', toolCallId: null, text: 'n' }, resolve));
+    // Never before call() returns: a caller registers the call after sending it.
+    void settled.then((outcome) => outcomes.push(outcome));
+    expect(outcomes).to.deep.equal([]);
+    expect(await settled).to.deep.equal({ ok: false, message: 'Connection is closed.' });
     expect(channel.pendingCount).to.equal(0);
+  });
+
+  it('settles a call refused for capacity, or answered while it was being sent, only after call() returns', async () => {
+    const disposed = {
+      request: (_method: string, _params: object | undefined, settler: RequestSettler) => {
+        settler.settled(new ResponseError(-32097, 'disposed'), undefined);
+        return 0;
+      },
+      cancelRequest: () => {},
+    };
+    const channel = new DelegateChannel(disposed, 1, silentLogger);
+    const heard: string[] = [];
+    const params = { sessionId: 's', cellId: '1', toolCallId: null, text: 'n' };
+    channel.call('delegate/notify', params, (outcome) => heard.push(`answered ${JSON.stringify(outcome)}`));
+    heard.push('returned');
+    await Promise.resolve();
+    expect(heard).to.deep.equal(['returned', 'answered {"ok":false,"message":"disposed"}']);
+    expect(channel.pendingCount).to.equal(0);
+
+    const full = new DelegateChannel({ request: () => 0, cancelRequest: () => {} }, 1, silentLogger);
+    const outcomes: string[] = [];
+    full.call('delegate/notify', params, () => outcomes.push('first'));
+    full.call('delegate/notify', params, (outcome) => outcomes.push(outcome.ok ? 'ok' : outcome.message));
+    outcomes.push('returned');
+    await Promise.resolve();
+    expect(outcomes).to.deep.equal(['returned', 'the host already has 1 unanswered delegate calls (maxPendingDelegateCalls); this call was not sent']);
   });
 });

@@ -9,7 +9,7 @@
  * References the cell cannot reach. Strict mode means V8 CallSites (Error.prepareStackTrace)
  * expose neither its functions nor its receivers.
  */
-import type { BootstrapApi, BootstrapConfig, BootstrapConstants, CellBody, CopyArguments, IsolateBridge, PersistHelper, ToolAnswer, ToolCallRequest } from '../bridge.js';
+import type { BootstrapApi, BootstrapConfig, BootstrapConstants, CellBody, CopyArguments, IsolateBridge, PersistHelper, ToolAnswerBatch } from '../bridge.js';
 
 type OutputItem = { type: 'text'; text: string } | { type: 'image'; imageUrl: string; detail?: string };
 type Run = { settleWith(text: string | null): void; failWith(error: unknown): void };
@@ -145,15 +145,18 @@ export function bootstrap(bridge: IsolateBridge, constants: BootstrapConstants):
   // stretch ends, and their answers come back in batches through answer(). Each call keeps its
   // own promise, settled by its own answer, found by id in a map the cell cannot reach.
   const waiting = new MapCtor<number, Waiting>();
-  let outgoing: ToolCallRequest[] = [];
+  // The calls not yet sent, in the columns of a ToolCallBatch.
+  let outgoingIds: number[] = [], outgoingNames: string[] = [], outgoingInputs: Array<string | undefined> = [];
   let nextCallId = 0;
   // Calls of the current cell made and not yet answered; reset by each start().
   let pendingTools = 0;
 
   function flushCalls(): void {
-    if (outgoing.length === 0) return;
-    const batch = outgoing;
-    outgoing = [];
+    if (outgoingIds.length === 0) return;
+    const batch: [number[], string[], Array<string | undefined>] = [outgoingIds, outgoingNames, outgoingInputs];
+    outgoingIds = [];
+    outgoingNames = [];
+    outgoingInputs = [];
     // Copied before it returns; the host answers later.
     hostToolCalls.applyIgnored(undefined, [batch], COPY_ARGUMENTS);
   }
@@ -178,8 +181,10 @@ export function bootstrap(bridge: IsolateBridge, constants: BootstrapConstants):
     const answered = new PromiseCtor<unknown>((resolve, reject) => {
       apply(mapSet, waiting, [id, { resolve, reject }]);
     });
-    if (outgoing.length === 0) void flushCallsAtJobEnd();
-    append<ToolCallRequest>(outgoing, [id, jsName, inputJson]);
+    if (outgoingIds.length === 0) void flushCallsAtJobEnd();
+    append(outgoingIds, id);
+    append(outgoingNames, jsName);
+    append(outgoingInputs, inputJson);
     pendingTools++;
     return outcomeOf(answered);
   }
@@ -194,17 +199,18 @@ export function bootstrap(bridge: IsolateBridge, constants: BootstrapConstants):
       throw fail(message as string);
     }
   }
-  function settleAnswers(answers: readonly ToolAnswer[], strings: readonly string[]): void {
-    for (let i = 0; i < answers.length; i++) {
-      const entry = answers[i]!;
-      const call = apply(mapGet, waiting, [entry[0]]) as Waiting | undefined;
+  function settleAnswers(ids: readonly number[], kinds: string, values: readonly unknown[], strings: readonly string[]): void {
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i]!;
+      const call = apply(mapGet, waiting, [id]) as Waiting | undefined;
       // A call of a cell that has ended: it never settles.
       if (call === undefined) continue;
-      apply(mapDelete, waiting, [entry[0]]);
+      apply(mapDelete, waiting, [id]);
       pendingTools--;
       // Neither resolve() nor reject() throws or runs code of the cell (outcomeOf awaits them).
-      if (entry[1] === 'error') call.reject(entry[2]);
-      else call.resolve(entry[1] === 'text' ? strings[entry[2]] : entry[2]);
+      const kind = kinds[i];
+      if (kind === 'e') call.reject(values[i] as string);
+      else call.resolve(kind === 't' ? strings[values[i] as number] : values[i]);
     }
   }
 
@@ -436,7 +442,9 @@ export function bootstrap(bridge: IsolateBridge, constants: BootstrapConstants):
       pendingBytes = 0;
       droppedBytes = 0;
       pendingTools = 0;
-      outgoing = [];
+      outgoingIds = [];
+      outgoingNames = [];
+      outgoingInputs = [];
       apply(mapClear, waiting, []);
       apply(mapClear, timers, []);
       installTools(config.tools, config.maxPendingToolCalls, generation);
@@ -471,9 +479,9 @@ export function bootstrap(bridge: IsolateBridge, constants: BootstrapConstants):
         return StringCtor(error);
       }
     },
-    // Results arrive as copies: the answers array and every value in it were made for this call.
-    answer(answers: readonly ToolAnswer[], ...strings: string[]): void {
-      settleAnswers(answers, strings);
+    // Results arrive as copies: the arrays and every value in them were made for this call.
+    answer(answers: ToolAnswerBatch, ...strings: string[]): void {
+      settleAnswers(answers[0], answers[1], answers[2], strings);
     },
     // A throw (other than exit's) fails the cell.
     fire(id: number): void {
