@@ -3,8 +3,8 @@
  * forked Node process over an IPC channel with "advanced" (structured clone) serialization that
  * sends every batch it receives straight back, as server/sandbox/messages.ts batches them.
  *   sandbox_echo: one small message and its answer (what each sequential tool call adds).
- *   sandbox_echo_parallel: per message, PARALLEL_CALLS tool-call messages sent as one batch and
- *     answered as one batch (what each of a burst of parallel calls adds).
+ *   sandbox_echo_parallel: per call, PARALLEL_CALLS tool calls sent as one message of columns and
+ *     answered as one (what each of a burst of parallel calls adds; the shape messages.ts gives them).
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -42,7 +42,8 @@ export async function sandboxEcho(samples: number): Promise<Timing> {
 }
 
 export async function sandboxEchoParallel(bursts: number): Promise<Timing> {
-  const batch = Array.from({ length: PARALLEL_CALLS }, (_, call) => ({ t: 'call', run: 1, call, kind: 'toolCall', args: { jsName: 'echo', inputJson: String(call) } }));
+  const calls = Array.from({ length: PARALLEL_CALLS }, (_, call) => call);
+  const batch = [{ t: 'toolCalls', run: 1, calls, jsNames: calls.map(() => 'echo'), inputs: calls.map(String) }];
   const times = await roundTrips(batch, warmupFor(bursts), bursts);
   return timing(times.map((ms) => ms / PARALLEL_CALLS));
 }
