@@ -19,6 +19,7 @@ import { checkGoals, type Metrics } from './goals.js';
 import { loadAverageNow, machine } from './machine.js';
 import { cellsConcurrent } from './metrics/cellsConcurrent.js';
 import { executeRtt } from './metrics/execute.js';
+import { firstCell } from './metrics/firstCell.js';
 import { hostStart } from './metrics/hostStart.js';
 import { idleSessionRss } from './metrics/idleRss.js';
 import { payload16MiB } from './metrics/payload.js';
@@ -88,6 +89,7 @@ async function oneHostFigures(): Promise<{ cells: Curve; payload: Curve }> {
 const { cells, payload } = await oneHostFigures();
 await measure('node_start', () => nodeStart(mode.hostStart));
 await measure('host_start', () => hostStart(mode.hostStart));
+await measure('first_cell', () => firstCell(mode.hostStart));
 const restarting = benchClient({ unlimitedRestarts: true });
 try {
   const session = await restarting.openSession();

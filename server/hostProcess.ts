@@ -1,16 +1,15 @@
 /**
  * The host process: parses the command line (exit status 2 when it is unusable, before anything
- * starts), starts its warm sandbox process, then loads and serves one connection on stdin/stdout
- * (serveHost.ts). The sandbox process is started before the
- * rest of the host is even loaded: its start-up (Node's own, isolated-vm's load, the pooled
- * isolates) is most of what a first cell would otherwise wait for after a host start, and on a
- * second core it overlaps the host's module loading and handshake. The Supervisor owns it from
- * its first moment, and serveHost disposes it on every way out.
+ * starts), then serves one connection on stdin/stdout (serveHost.ts) with a Supervisor for its
+ * sandbox processes, which serveHost disposes on every way out. The first sandbox process starts
+ * once the handshake is done (hostServer.ts, on `initialized`), not before the answer to
+ * `initialize`: its start is a synchronous spawn, and on two cores its boot competed with the
+ * host's own (docs/benchmarks.md, host_start).
  */
 import { helpText, parseArgs } from './cli/args.js';
 import { createStderrLogger } from './log.js';
 import { Supervisor } from './sandbox/supervisor.js';
-import type * as ServeHostModule from './serveHost.js';
+import { serveHost } from './serveHost.js';
 import { outputDrain } from './transport/outputDrain.js';
 import { hostVersion } from './version.js';
 
@@ -41,14 +40,7 @@ export async function runHost(argv: readonly string[]): Promise<void> {
     idleExitMs: limits.sandboxIdleExitMs,
     whenOutputDrains: outputDrain(process.stdout),
   });
-  let served: typeof ServeHostModule;
-  try {
-    served = await import('./serveHost.js');
-  } catch (error) {
-    sandbox.dispose();
-    throw error;
-  }
-  served.serveHost(limits, logger, sandbox);
+  serveHost(limits, logger, sandbox);
 }
 
 /** stdout belongs to the protocol: any stray console output goes to stderr instead. */

@@ -15,6 +15,8 @@ import type { HostConnection } from './transport/hostTransport.js';
 export interface ServeOptions {
   /** The `exit` notification: the process exits with this status after teardown. */
   onExit(status: 0 | 1): void;
+  /** The `initialized` notification after a successful `initialize`: the handshake is done. */
+  onInitialized(): void;
 }
 
 export function serveConnection(connection: HostConnection, host: HostState, logger: Logger, options: ServeOptions): void {
@@ -44,5 +46,6 @@ export function serveConnection(connection: HostConnection, host: HostState, log
   connection.onNotification((method) => {
     // Before initialize every notification but exit is ignored; unknown ones always are.
     if (method === Methods.exit) options.onExit(host.lifecycle.kind === 'shutDown' ? 0 : 1);
+    else if (method === Methods.initialized && host.lifecycle.kind === 'running') options.onInitialized();
   });
 }

@@ -60,7 +60,10 @@ export function serveHost(limits: Required<HostLimits>, logger: Logger, sandbox:
     process.exit(status);
   };
 
-  serveConnection(connection, host, logger, { onExit: (status) => void exit(status, 'exit notification') });
+  serveConnection(connection, host, logger, {
+    onExit: (status) => void exit(status, 'exit notification'),
+    onInitialized: () => sandbox.warm(),
+  });
   transport.onFatal((error) => {
     logger.error(`unrecoverable input: ${error.message}; closing every session and exiting`);
     void exit(2, 'fatal frame header');

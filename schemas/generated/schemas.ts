@@ -878,7 +878,7 @@ export const schemasById: Readonly<Record<string, object>> = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "$id": "urn:codemode-host:initialized.params",
     "title": "InitializedParams",
-    "description": "Sent by the client after the initialize result; accepted and ignored.",
+    "description": "Sent by the client after the initialize result: the host then starts its first sandbox process, so that the first cell does not wait for one (without it, the first cell starts it).",
     "type": "object",
     "additionalProperties": false,
     "properties": {}

@@ -446,7 +446,7 @@ export interface InitializeResult {
 }
 
 /**
- * Sent by the client after the initialize result; accepted and ignored.
+ * Sent by the client after the initialize result: the host then starts its first sandbox process, so that the first cell does not wait for one (without it, the first cell starts it).
  */
 export interface InitializedParams {}
 

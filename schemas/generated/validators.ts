@@ -3184,7 +3184,7 @@ return errors === 0;
 validate55.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const initialized_params = validate60;
-const schema103 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"urn:codemode-host:initialized.params","title":"InitializedParams","description":"Sent by the client after the initialize result; accepted and ignored.","type":"object","additionalProperties":false,"properties":{}};
+const schema103 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"urn:codemode-host:initialized.params","title":"InitializedParams","description":"Sent by the client after the initialize result: the host then starts its first sandbox process, so that the first cell does not wait for one (without it, the first cell starts it).","type":"object","additionalProperties":false,"properties":{}};
 
 function validate60(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="urn:codemode-host:initialized.params" */;

@@ -4,7 +4,7 @@
  * Each session is pinned to one process. While fewer than `maxProcesses` exist, a session without
  * a process gets one of its own (an idle, unpinned one first); beyond that it shares the least
  * loaded. A process without cells exits after `idleExitMs`, except the last one, kept warm so a
- * cell does not pay a process start. A process that dies ends only its own cells (as `lost`); its
+ * cell does not pay a process start (the first is started by `warm()`). A process that dies ends only its own cells (as `lost`); its
  * sessions are pinned again on their next cell. Replacements after crashes are rate-limited: each
  * crash within CRASH_WINDOW_MS of the previous doubles the delay before the next process starts.
  * A persistent session's realm lives in its session's process (supervisedRealm.ts); a process
@@ -46,9 +46,15 @@ export class Supervisor implements Sandbox {
   /** Processes ended on purpose (idle): their exit is not a crash. */
   private readonly retired = new Set<Member>();
 
-  /** Starts the warm process at once: the host constructs this before loading the rest of itself (hostProcess.ts). */
-  constructor(private readonly options: SupervisorOptions) {
-    this.spawn();
+  constructor(private readonly options: SupervisorOptions) {}
+
+  /**
+   * Starts a process now when there is none, so that the first cell finds it started or starting
+   * instead of waiting for a whole process start. The host calls it once its handshake is done
+   * (hostServer.ts); without that call, the first cell starts one.
+   */
+  warm(): void {
+    if (!this.disposed && this.members.size === 0) this.spawn();
   }
 
   /** Sandbox processes alive now, for tests and benchmarks. */

@@ -17,7 +17,7 @@ const RUN = fileURLToPath(new URL('../../bench/run.js', import.meta.url));
 const TANSTACK_STAMP = fileURLToPath(new URL('../../../bench/peers/tanstack/node_modules/.install-stamp', import.meta.url));
 const TANSTACK = 'TanStack ai-code-mode in-process';
 
-const TIMINGS = ['echo_rtt', 'echo_parallel', 'node_start', 'isolate_cell_inproc', 'isolate_callback_inproc', 'isolate_callback_parallel_inproc', 'sandbox_echo', 'sandbox_echo_parallel', 'execute_rtt', 'tool_call_rtt', 'tool_call_parallel', 'session_open', 'host_start', 'respawn', 'terminate_cpu'];
+const TIMINGS = ['echo_rtt', 'echo_parallel', 'node_start', 'isolate_cell_inproc', 'isolate_callback_inproc', 'isolate_callback_parallel_inproc', 'sandbox_echo', 'sandbox_echo_parallel', 'execute_rtt', 'tool_call_rtt', 'tool_call_parallel', 'session_open', 'host_start', 'first_cell', 'respawn', 'terminate_cpu'];
 const VALUES = ['payload_16mb_mbps', 'pipe_payload_16mb_mbps', 'idle_session_rss_kb', 'cells_concurrent'];
 const GOALS = ['execute_rtt', 'tool_call_rtt', 'tool_call_parallel', 'tool_call_rtt', 'tool_call_parallel', 'host_start', 'respawn', 'terminate_cpu', 'idle_session_rss_kb', 'payload_16mb_mbps'];
 

@@ -1,7 +1,8 @@
 /**
- * The warm sandbox process starts with the host, before the handshake, so that a first cell does
- * not wait for a whole process start; the host disposes it on every way out, even one before
- * `initialize`.
+ * The warm sandbox process: the host starts it once the handshake is done (`initialized`), so the
+ * answer to `initialize` never waits for a process spawn and a first cell finds one started; a
+ * client that never sends `initialized` gets one from its first cell. The host disposes it on
+ * every way out.
  */
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
@@ -22,10 +23,13 @@ function running(pid: number): boolean {
   return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
 }
 
-/** A host that has not been initialized, once it listens (its sandbox process started before that). */
-async function listeningHost(): Promise<{ host: RawHost; sandbox: number }> {
-  const host = new RawHost();
-  await host.stderrMatching(/codemode-host \S+ ready/);
+/**
+ * A host past its handshake, and its warm sandbox process. A request answered after `initialized`
+ * was sent shows the notification was handled (the host handles messages in arrival order).
+ */
+async function initializedHost(): Promise<{ host: RawHost; sandbox: number }> {
+  const host = await RawHost.start();
+  await openSession(host, 'probe');
   const pids = sandboxPids(host);
   expect(pids).to.have.length(1);
   return { host, sandbox: pids[0]! };
@@ -34,18 +38,32 @@ async function listeningHost(): Promise<{ host: RawHost; sandbox: number }> {
 describe('warm sandbox process', function () {
   this.timeout(30_000);
 
-  it('is started before initialize is answered, and runs the first cell', async () => {
+  it('is not started before the handshake is done; without initialized, the first cell starts it', async () => {
     const host = new RawHost();
     try {
+      host.notify('initialized', {});
       const init = await host.request('initialize', { protocolVersion: 1 });
       expect(init.error).to.equal(undefined);
-      const warm = sandboxPids(host);
-      expect(warm).to.have.length(1);
+      await openSession(host);
+      expect(sandboxPids(host)).to.deep.equal([]);
+      const response = await execute(host, { source: 'text(1)' });
+      expect(response).to.deep.include({ status: 'completed', error: null });
+      expect(sandboxPids(host)).to.have.length(1);
+    } finally {
+      host.kill();
+      await host.exited;
+    }
+  });
+
+  it('is started on initialized, runs the first cell, and a second initialized starts no other', async () => {
+    const { host, sandbox } = await initializedHost();
+    try {
+      host.notify('initialized', {});
       await openSession(host);
       const response = await execute(host, { source: 'text(1)' });
       expect(response).to.deep.include({ status: 'completed', error: null });
       expect(texts(response)).to.deep.equal(['1']);
-      expect(sandboxPids(host)).to.deep.equal(warm);
+      expect(sandboxPids(host)).to.deep.equal([sandbox]);
     } finally {
       host.kill();
       await host.exited;
@@ -53,14 +71,14 @@ describe('warm sandbox process', function () {
   });
 
   const ways: Array<[string, (host: RawHost) => void, number]> = [
-    ['stdin EOF before initialize', (host) => host.child.stdin.end(), 0],
-    ['exit before initialize', (host) => host.notify('exit'), 1],
+    ['stdin EOF', (host) => host.child.stdin.end(), 0],
+    ['exit without shutdown', (host) => host.notify('exit'), 1],
     ['an unparseable frame header', (host) => host.writeRaw('Content-Length: nope\r\n\r\n'), 2],
     ['SIGTERM', (host) => host.child.kill('SIGTERM'), 0],
   ];
   for (const [way, end, status] of ways) {
     it(`is gone when the host exits on ${way}`, async () => {
-      const { host, sandbox } = await listeningHost();
+      const { host, sandbox } = await initializedHost();
       expect(running(sandbox)).to.equal(true);
       end(host);
       expect(await host.exited).to.deep.equal({ code: status, signal: null });
