@@ -13,7 +13,7 @@ const { checkEngine } = await import('./sandbox/engine.js');
 const engine = checkEngine();
 if (engine.ok) {
   const { runHost } = await import('./hostProcess.js');
-  await runHost(process.argv.slice(2));
+  runHost(process.argv.slice(2));
 } else {
   process.stderr.write(`codemode-host: ${engine.problem}\n`);
   process.exitCode = 3;

@@ -13,7 +13,7 @@ import { serveHost } from './serveHost.js';
 import { outputDrain } from './transport/outputDrain.js';
 import { hostVersion } from './version.js';
 
-export async function runHost(argv: readonly string[]): Promise<void> {
+export function runHost(argv: readonly string[]): void {
   routeConsoleToStderr();
   const parsed = parseArgs(argv);
   switch (parsed.kind) {
