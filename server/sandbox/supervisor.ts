@@ -4,8 +4,8 @@
  * Each session is pinned to one process. While fewer than `maxProcesses` exist, a session without
  * a process gets one of its own (an idle, unpinned one first); beyond that it shares the least
  * loaded. A process without cells exits after `idleExitMs`, except the last one, kept warm so a
- * cell does not pay a process start (the first is started by `warm()`). A process that dies ends only its own cells (as `lost`); its
- * sessions are pinned again on their next cell. Replacements after crashes are rate-limited: each
+ * cell does not pay a process start (the first is started by `warm()`). A process that dies ends
+ * only its own cells (as `lost`); its sessions are pinned again on their next cell. Replacements after crashes are rate-limited: each
  * crash within CRASH_WINDOW_MS of the previous doubles the delay before the next process starts.
  * A persistent session's realm lives in its session's process (supervisedRealm.ts); a process
  * holding a realm is never retired for being idle, as that would drop the session's variables.
