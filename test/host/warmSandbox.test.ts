@@ -5,23 +5,11 @@
  * every way out.
  */
 import { expect } from 'chai';
-import { readFileSync } from 'node:fs';
 import { execute, openSession, texts } from '../support/cells.js';
 import { sandboxPids } from '../support/containment.js';
+import { isRunning } from '../support/processes.js';
 import { RawHost } from '../support/rawHost.js';
 import { until } from '../client/helpers.js';
-
-/** Whether `pid` is a live process (not gone, not a zombie waiting to be reaped). */
-function running(pid: number): boolean {
-  let stat: string;
-  try {
-    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  } catch {
-    return false;
-  }
-  // The state follows the command name, which is in parentheses and may hold spaces.
-  return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-}
 
 /**
  * A host past its handshake, and its warm sandbox process. A request answered after `initialized`
@@ -79,10 +67,10 @@ describe('warm sandbox process', function () {
   for (const [way, end, status] of ways) {
     it(`is gone when the host exits on ${way}`, async () => {
       const { host, sandbox } = await initializedHost();
-      expect(running(sandbox)).to.equal(true);
+      expect(isRunning(sandbox)).to.equal(true);
       end(host);
       expect(await host.exited).to.deep.equal({ code: status, signal: null });
-      await until(`sandbox process ${sandbox} to be gone`, () => !running(sandbox));
+      await until(`sandbox process ${sandbox} to be gone`, () => !isRunning(sandbox));
     });
   }
 });

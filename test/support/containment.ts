@@ -3,23 +3,15 @@
  * session with a committed store value, and a neighbour session whose cell is running, held on a
  * tool call that the client answers only once the offender's cell has ended.
  */
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
 import type { Message, RawHost } from './rawHost.js';
 import { execute, openSession, texts, type CellResponse } from './cells.js';
+import { childPids } from './processes.js';
 
 /** Pids of the host's child processes (its sandbox processes), lowest first. */
 export function sandboxPids(host: RawHost): number[] {
-  try {
-    return execFileSync('pgrep', ['-P', String(host.child.pid)], { encoding: 'utf8' })
-      .split('\n')
-      .filter((line) => line !== '')
-      .map(Number)
-      .sort((a, b) => a - b);
-  } catch {
-    return [];
-  }
+  return childPids(host.child.pid!);
 }
 
 /** Resident set size of a process, in bytes (Linux). */

@@ -4,32 +4,8 @@
  * while awaiting it), and it keeps mocha from exiting after the summary, which leaves CI waiting.
  * Each one is killed, so the run ends, and the run fails naming it.
  */
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-
-/** This process's children that have not exited (a zombie has, and is only waiting to be reaped). */
-function runningChildren(): number[] {
-  let listed: string;
-  try {
-    listed = execFileSync('pgrep', ['-P', String(process.pid)], { encoding: 'utf8' });
-  } catch {
-    return [];
-  }
-  return listed
-    .split('\n')
-    .filter((line) => line !== '')
-    .map(Number)
-    .filter((pid) => state(pid) !== 'Z' && state(pid) !== null);
-}
-
-function state(pid: number): string | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-  } catch {
-    return null;
-  }
-}
+import { childPids, isRunning } from './processes.js';
 
 function commandLine(pid: number): string {
   try {
@@ -41,7 +17,7 @@ function commandLine(pid: number): string {
 
 export const mochaHooks = {
   afterAll(): void {
-    const left = runningChildren().map((pid) => ({ pid, command: commandLine(pid) }));
+    const left = childPids(process.pid).filter(isRunning).map((pid) => ({ pid, command: commandLine(pid) }));
     for (const { pid } of left) {
       try {
         process.kill(pid, 'SIGKILL');

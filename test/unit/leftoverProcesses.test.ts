@@ -4,11 +4,12 @@
  */
 import { expect } from 'chai';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { processState } from '../support/processes.js';
 
 const MOCHA = createRequire(import.meta.url).resolve('mocha/bin/mocha.js');
 const HOOKS = fileURLToPath(new URL('../support/leftoverProcesses.js', import.meta.url));
@@ -21,15 +22,6 @@ it('starts a process and forgets it', () => {
   console.log('LEFT ' + child.pid);
 });
 `;
-
-function state(pid: number): string | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-  } catch {
-    return null;
-  }
-}
 
 describe('leftover processes after the suite', () => {
   it('fail the run, naming each one, and are killed so the run exits', async function () {
@@ -49,7 +41,7 @@ describe('leftover processes after the suite', () => {
       expect(stdout).to.contain(`tests left 1 process(es) running, now killed: ${pid} sleep 600`);
       expect(stdout).to.match(/\n1 passed, 1 failed, 0 skipped\n/);
       expect(code).to.equal(1);
-      expect([null, 'Z']).to.include(state(pid));
+      expect([null, 'Z']).to.include(processState(pid));
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
