@@ -4,28 +4,19 @@
  * of `text(1)`. Beside host_start it shows what a start costs a caller who runs a cell at once,
  * the sandbox process's start included: the host starts that process on `initialized`.
  */
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
 import { sampleTimed, timing, warmupFor, type Timing } from '../stats.js';
-
-const HOST_ENTRY = fileURLToPath(new URL('../../server/main.js', import.meta.url));
+import { spawnBareHost } from './bareHost.js';
 
 async function firstCellOnce(): Promise<number> {
   const started = performance.now();
-  const child = spawn(process.execPath, [HOST_ENTRY], { stdio: ['pipe', 'pipe', 'ignore'] });
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  const connection = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
-  connection.listen();
+  const { connection, close } = spawnBareHost();
   await connection.sendRequest('initialize', { protocolVersion: 1 });
   await connection.sendNotification('initialized', {});
   await connection.sendRequest('session/open', { sessionId: 's' });
   const response = (await connection.sendRequest('cell/execute', { sessionId: 's', source: 'text(1)' })) as { status: string };
   const elapsed = performance.now() - started;
   if (response.status !== 'completed') throw new Error(`the first cell ended ${response.status}`);
-  connection.dispose();
-  child.stdin.end();
-  await exited;
+  await close();
   return elapsed;
 }
 
