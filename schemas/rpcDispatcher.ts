@@ -124,7 +124,8 @@ export class Dispatcher implements RpcConnection {
   private failWrites(ids: readonly number[], error: unknown): void {
     for (const id of ids) {
       const settler = this.pending.get(id);
-      if (settler === undefined || !this.pending.delete(id)) continue;
+      if (settler === undefined) continue;
+      this.pending.delete(id);
       settler.settled(new ResponseError(ErrorCodes.MessageWriteError, describe(error)), undefined);
     }
   }
