@@ -9,6 +9,11 @@ export type ModeName = 'full' | 'quick' | 'smoke';
 
 export interface Mode {
   name: ModeName;
+  /**
+   * Interleaved rounds of the figures the goals compare (goalRounds.ts): each member's samples
+   * below are split evenly between them, so each needs at least one per round.
+   */
+  rounds: number;
   echo: number;
   isolateCell: number;
   isolateCallback: number;
@@ -42,6 +47,7 @@ const MiB = 1024 * KiB;
 
 const FULL: Mode = {
   name: 'full',
+  rounds: 5,
   echo: 3000,
   isolateCell: 400,
   isolateCallback: 10,
@@ -74,6 +80,7 @@ const FULL: Mode = {
 const QUICK: Mode = {
   ...FULL,
   name: 'quick',
+  rounds: 3,
   echo: 1000,
   isolateCell: 100,
   isolateCallback: 3,
@@ -103,17 +110,19 @@ const QUICK: Mode = {
 const SMOKE: Mode = {
   ...QUICK,
   name: 'smoke',
+  // Two rounds, so that the interleaving itself is exercised.
+  rounds: 2,
   echo: 20,
   isolateCell: 5,
-  isolateCallback: 1,
+  isolateCallback: 2,
   execute: 10,
-  toolCallCells: 1,
-  parallelCells: 1,
+  toolCallCells: 2,
+  parallelCells: 2,
   sessionOpen: 5,
-  hostStart: 1,
+  hostStart: 2,
   respawn: 1,
   terminate: 1,
-  payload: 1,
+  payload: 2,
   idleSessions: 20,
   concurrentRounds: 1,
   concurrentCells: 16,

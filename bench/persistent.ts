@@ -20,6 +20,7 @@ import { sandboxEcho } from './floors/sandboxEcho.js';
 import { warmEvalInproc } from './floors/warmEval.js';
 import { machine } from './machine.js';
 import { modeFromEnv } from './mode.js';
+import { interleave, type Member } from './rounds.js';
 import { round, sampleMs, timing, warmupFor, type Timing } from './stats.js';
 
 const mode = modeFromEnv(process.env);
@@ -38,10 +39,13 @@ async function cells(session: CodeModeSession, source: string, withTools: boolea
 }
 
 process.stderr.write('bench-persistent: floors...\n');
-const echo = await echoRtt(mode.echo);
-const callback = await isolateCallbackInproc(mode.isolateCallback);
-const hop = await sandboxEcho(mode.echo);
-const warmEval = await warmEvalInproc(mode.isolateCell);
+const floors = { echo: echoRtt(mode.echo), callback: isolateCallbackInproc(mode.isolateCallback), hop: sandboxEcho(mode.echo), warmEval: warmEvalInproc(mode.isolateCell) };
+const floorSamples = await interleave(Object.values(floors), 1);
+const pooled = (member: Member<Timing>): Timing => member.summarize(floorSamples[member.name]!.flat());
+const echo = pooled(floors.echo);
+const callback = pooled(floors.callback);
+const hop = pooled(floors.hop);
+const warmEval = pooled(floors.warmEval);
 
 process.stderr.write('bench-persistent: sessions...\n');
 const client = benchClient();

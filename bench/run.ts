@@ -1,32 +1,22 @@
 /**
  * `make bench`: measures every floor and figure in one run, checks the goals against the floors
- * of that same run, and writes results.json and scale.svg (to BENCH_OUT, default bench/) plus a
- * short table on stdout. Progress goes to stderr. BENCH_QUICK=1 and BENCH_SMOKE=1 take fewer
- * samples (see mode.ts).
+ * of that same run (sampled in interleaved rounds with the figures they bound: goalRounds.ts),
+ * and writes results.json and scale.svg (to BENCH_OUT, default bench/) plus a short table on
+ * stdout. Progress goes to stderr. BENCH_QUICK=1 and BENCH_SMOKE=1 take fewer samples (mode.ts).
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchClient, TOOLS } from './benchClient.js';
-import { echoParallel } from './floors/echoParallel.js';
-import { echoRtt } from './floors/echoRtt.js';
-import { isolateCallbackInproc, isolateCallbackParallelInproc } from './floors/isolateCallback.js';
-import { isolateCellInproc } from './floors/isolateCell.js';
-import { nodeStart } from './floors/nodeStart.js';
-import { pipePayload16MiB } from './floors/pipePayload.js';
-import { sandboxEcho, sandboxEchoParallel } from './floors/sandboxEcho.js';
+import { goalFigures } from './goalRounds.js';
 import { checkGoals, type Metrics } from './goals.js';
 import { loadAverageNow, machine } from './machine.js';
 import { cellsConcurrent } from './metrics/cellsConcurrent.js';
-import { executeRtt } from './metrics/execute.js';
-import { firstCell } from './metrics/firstCell.js';
-import { hostStart } from './metrics/hostStart.js';
 import { idleSessionRss } from './metrics/idleRss.js';
-import { payload16MiB } from './metrics/payload.js';
 import { respawn } from './metrics/respawn.js';
 import { sessionOpen } from './metrics/sessionOpen.js';
 import { terminateCpu } from './metrics/terminate.js';
-import { PARALLEL_CALLS, toolCallParallel, toolCallRtt } from './metrics/toolCalls.js';
+import { PARALLEL_CALLS, type Arrivals } from './metrics/toolCalls.js';
 import { modeFromEnv } from './mode.js';
 import { peerTable } from './peers/rounds.js';
 import { scaleSvg } from './report/svg.js';
@@ -52,30 +42,21 @@ async function measure(name: string, run: () => Promise<Metrics[string]>): Promi
 const info = machine(mode.name);
 process.stderr.write(`bench: ${mode.name} mode on ${info.cpus} × ${info.cpuModel}, Node ${info.node}, load ${info.loadAverage.join(' ')}\n`);
 
-await measure('echo_rtt', () => echoRtt(mode.echo));
-await measure('isolate_cell_inproc', () => isolateCellInproc(mode.isolateCell));
-await measure('isolate_callback_inproc', () => isolateCallbackInproc(mode.isolateCallback));
-await measure('sandbox_echo', () => sandboxEcho(mode.echo));
-await measure('echo_parallel', () => echoParallel(mode.parallelCells));
-await measure('isolate_callback_parallel_inproc', () => isolateCallbackParallelInproc(mode.parallelCells));
-await measure('sandbox_echo_parallel', () => sandboxEchoParallel(mode.parallelCells));
-await measure('pipe_payload_16mb_mbps', () => pipePayload16MiB(mode.payload));
-
-/** Every figure that needs one long-lived host, on one client; returns the two curves measured on it. */
+/**
+ * The goals' figures in interleaved rounds, then every other figure that needs one long-lived
+ * host, on the same client; returns the two curves measured on that host.
+ */
 async function oneHostFigures(): Promise<{ cells: Curve; payload: Curve }> {
-  const arrivals: { record: ((at: number) => void) | undefined } = { record: undefined };
+  const arrivals: Arrivals = { record: undefined };
   const client = benchClient({
     hostLimits: { maxPendingDelegateCalls: 4 * PARALLEL_CALLS, maxInFlightRequests: 1024 },
     onToolCall: () => arrivals.record?.(performance.now()),
   });
   try {
-    const session = await client.openSession({ limits: { maxPendingToolCalls: PARALLEL_CALLS } });
-    await measure('execute_rtt', () => executeRtt(session, mode.execute));
-    await measure('tool_call_rtt', () => toolCallRtt(session, arrivals, mode.toolCallCells));
-    await measure('tool_call_parallel', () => toolCallParallel(session, mode.parallelCells));
+    Object.assign(metrics, await goalFigures(mode, client, arrivals, (line) => process.stderr.write(`bench: ${line}\n`)));
+    const session = await client.openSession();
     await measure('session_open', () => sessionOpen(client, mode.sessionOpen));
     await measure('terminate_cpu', () => terminateCpu(session, mode.terminate));
-    await measure('payload_16mb_mbps', () => payload16MiB(client, mode.payload));
     await measure('cells_concurrent', () => cellsConcurrent(session, mode.concurrentCells, mode.concurrentCalls, mode.concurrentRounds));
     return {
       cells: await step('scale: concurrent cells', () => cellsCurve(client, mode.cellsCurve, mode.curveSamples)),
@@ -87,9 +68,6 @@ async function oneHostFigures(): Promise<{ cells: Curve; payload: Curve }> {
 }
 
 const { cells, payload } = await oneHostFigures();
-await measure('node_start', () => nodeStart(mode.hostStart));
-await measure('host_start', () => hostStart(mode.hostStart));
-await measure('first_cell', () => firstCell(mode.hostStart));
 const restarting = benchClient({ unlimitedRestarts: true });
 try {
   const session = await restarting.openSession();
@@ -113,6 +91,7 @@ const results = {
   notes: {
     tools: TOOLS.map((t) => t.name),
     latency: 'p50/p99 in ms, nearest rank, after a warm-up; goals compare p50s; ratio ≤ 1 means met',
+    rounds: `the goals' figures are sampled with their floors in ${mode.rounds} interleaved rounds and pooled`,
   },
 };
 await mkdir(outDir, { recursive: true });

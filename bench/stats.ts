@@ -36,11 +36,14 @@ export function timing(samples: readonly number[]): Timing {
  * another, so each one is a latency, not a share of a throughput.
  */
 export function sampleMs(warmup: number, samples: number, once: () => Promise<unknown>): Promise<number[]> {
-  return sampleTimed(warmup, samples, async () => {
-    const started = performance.now();
-    await once();
-    return performance.now() - started;
-  });
+  return sampleTimed(warmup, samples, () => timeMs(once));
+}
+
+/** The wall time of one run, in ms. */
+export async function timeMs(run: () => Promise<unknown>): Promise<number> {
+  const started = performance.now();
+  await run();
+  return performance.now() - started;
 }
 
 /** As sampleMs, for runs that time only part of themselves and return that time in ms. */

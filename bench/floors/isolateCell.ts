@@ -5,16 +5,26 @@
  */
 // eslint-disable-next-line no-restricted-imports -- this floor measures isolated-vm itself, outside the host
 import ivm from 'isolated-vm';
-import { sampleMs, timing, warmupFor, type Timing } from '../stats.js';
+import { selfContained, type Member } from '../rounds.js';
+import { timeMs, timing, warmupFor, type Timing } from '../stats.js';
 
 async function freshCell(): Promise<void> {
   const isolate = new ivm.Isolate({ memoryLimit: 128 });
-  const context = await isolate.createContext();
-  const result: unknown = await context.eval('String(1 + 1)');
-  if (result !== '2') throw new Error(`unexpected result ${String(result)}`);
-  isolate.dispose();
+  try {
+    const context = await isolate.createContext();
+    const result: unknown = await context.eval('String(1 + 1)');
+    if (result !== '2') throw new Error(`unexpected result ${String(result)}`);
+  } finally {
+    isolate.dispose();
+  }
 }
 
-export async function isolateCellInproc(samples: number): Promise<Timing> {
-  return timing(await sampleMs(warmupFor(samples), samples, freshCell));
+export function isolateCellInproc(samples: number): Member<Timing> {
+  return {
+    name: 'isolate_cell_inproc',
+    units: samples,
+    warmup: warmupFor(samples),
+    summarize: timing,
+    open: selfContained(() => timeMs(freshCell)),
+  };
 }

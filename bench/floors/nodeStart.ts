@@ -4,7 +4,8 @@
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { sampleMs, timing, warmupFor, type Timing } from '../stats.js';
+import { selfContained, type Member } from '../rounds.js';
+import { timeMs, timing, warmupFor, type Timing } from '../stats.js';
 
 const EMPTY_ENTRY = fileURLToPath(new URL('./emptyEntry.js', import.meta.url));
 
@@ -16,6 +17,12 @@ function startOnce(): Promise<void> {
   });
 }
 
-export async function nodeStart(samples: number): Promise<Timing> {
-  return timing(await sampleMs(warmupFor(samples), samples, startOnce));
+export function nodeStart(samples: number): Member<Timing> {
+  return {
+    name: 'node_start',
+    units: samples,
+    warmup: warmupFor(samples),
+    summarize: timing,
+    open: selfContained(() => timeMs(startOnce)),
+  };
 }

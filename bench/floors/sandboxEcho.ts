@@ -6,10 +6,12 @@
  *   sandbox_echo_parallel: per call, PARALLEL_CALLS tool calls sent as one message of columns and
  *     answered as one (what each of a burst of parallel calls adds; the shape messages.ts gives them).
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { childExit } from '../childExit.js';
 import { PARALLEL_CALLS } from '../metrics/toolCalls.js';
-import { sampleMs, timing, warmupFor, type Timing } from '../stats.js';
+import type { Member, Sampler } from '../rounds.js';
+import { timeMs, timing, warmupFor, type Timing } from '../stats.js';
 
 const ECHO = fileURLToPath(import.meta.url);
 
@@ -19,31 +21,34 @@ if (process.send !== undefined && process.argv[2] === 'child') {
   process.on('disconnect', () => process.exit(0));
 }
 
-/** Times `batch`'s round trips through a fresh echo process, `samples` of them after a warm-up. */
-async function roundTrips(batch: unknown[], warmup: number, samples: number): Promise<number[]> {
-  const child: ChildProcess = fork(ECHO, ['child'], { serialization: 'advanced', stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+/** An echo process whose samples are `batch`'s round trips through it, in ms divided by `per`. */
+async function openEcho(batch: unknown[], per: number): Promise<Sampler> {
+  const child = fork(ECHO, ['child'], { serialization: 'advanced', stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const exit = childExit(child);
   let answer: (() => void) | undefined;
   child.on('message', () => answer?.());
-  try {
-    return await sampleMs(warmup, samples, () => new Promise<void>((resolve) => {
+  const roundTrip = () =>
+    new Promise<void>((resolve) => {
       answer = resolve;
       child.send(batch);
-    }));
-  } finally {
-    child.disconnect();
-    await new Promise((resolve) => child.once('exit', resolve));
-  }
+    });
+  return {
+    once: async () => (await timeMs(roundTrip)) / per,
+    close() {
+      if (child.connected) child.disconnect();
+      return exit;
+    },
+  };
 }
 
-export async function sandboxEcho(samples: number): Promise<Timing> {
+export function sandboxEcho(samples: number): Member<Timing> {
   // About what a small cell's start carries.
   const batch = [{ t: 'start', run: 1, realm: 1, program: { sessionId: 'session-1', source: 'text(1)', language: 'javascript', filename: 'cell-1.js' } }];
-  return timing(await roundTrips(batch, warmupFor(samples) * 10, samples));
+  return { name: 'sandbox_echo', units: samples, warmup: warmupFor(samples) * 10, summarize: timing, open: () => openEcho(batch, 1) };
 }
 
-export async function sandboxEchoParallel(bursts: number): Promise<Timing> {
+export function sandboxEchoParallel(bursts: number): Member<Timing> {
   const calls = Array.from({ length: PARALLEL_CALLS }, (_, call) => call);
   const batch = [{ t: 'toolCalls', run: 1, calls, jsNames: calls.map(() => 'echo'), inputs: calls.map(String) }];
-  const times = await roundTrips(batch, warmupFor(bursts), bursts);
-  return timing(times.map((ms) => ms / PARALLEL_CALLS));
+  return { name: 'sandbox_echo_parallel', units: bursts, warmup: warmupFor(bursts), summarize: timing, open: () => openEcho(batch, PARALLEL_CALLS) };
 }

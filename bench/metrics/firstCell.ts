@@ -4,22 +4,32 @@
  * of `text(1)`. Beside host_start it shows what a start costs a caller who runs a cell at once,
  * the sandbox process's start included: the host starts that process on `initialized`.
  */
-import { sampleTimed, timing, warmupFor, type Timing } from '../stats.js';
+import { selfContained, type Member } from '../rounds.js';
+import { timing, warmupFor, type Timing } from '../stats.js';
 import { spawnBareHost } from './bareHost.js';
 
 async function firstCellOnce(): Promise<number> {
   const started = performance.now();
   const { connection, close } = spawnBareHost();
-  await connection.sendRequest('initialize', { protocolVersion: 1 });
-  await connection.sendNotification('initialized', {});
-  await connection.sendRequest('session/open', { sessionId: 's' });
-  const response = (await connection.sendRequest('cell/execute', { sessionId: 's', source: 'text(1)' })) as { status: string };
-  const elapsed = performance.now() - started;
-  if (response.status !== 'completed') throw new Error(`the first cell ended ${response.status}`);
-  await close();
-  return elapsed;
+  try {
+    await connection.sendRequest('initialize', { protocolVersion: 1 });
+    await connection.sendNotification('initialized', {});
+    await connection.sendRequest('session/open', { sessionId: 's' });
+    const response = (await connection.sendRequest('cell/execute', { sessionId: 's', source: 'text(1)' })) as { status: string };
+    const elapsed = performance.now() - started;
+    if (response.status !== 'completed') throw new Error(`the first cell ended ${response.status}`);
+    return elapsed;
+  } finally {
+    await close();
+  }
 }
 
-export async function firstCell(samples: number): Promise<Timing> {
-  return timing(await sampleTimed(warmupFor(samples), samples, firstCellOnce));
+export function firstCell(samples: number): Member<Timing> {
+  return {
+    name: 'first_cell',
+    units: samples,
+    warmup: warmupFor(samples),
+    summarize: timing,
+    open: selfContained(firstCellOnce),
+  };
 }

@@ -3,18 +3,27 @@
  * connection (the client library would add its own start-up to the figure). Each host is shut
  * down, unmeasured, before the next one starts.
  */
-import { sampleTimed, timing, warmupFor, type Timing } from '../stats.js';
+import { selfContained, type Member } from '../rounds.js';
+import { timing, warmupFor, type Timing } from '../stats.js';
 import { spawnBareHost } from './bareHost.js';
 
 async function startOnce(): Promise<number> {
   const started = performance.now();
   const host = spawnBareHost();
-  await host.connection.sendRequest('initialize', { protocolVersion: 1 });
-  const elapsed = performance.now() - started;
-  await host.close();
-  return elapsed;
+  try {
+    await host.connection.sendRequest('initialize', { protocolVersion: 1 });
+    return performance.now() - started;
+  } finally {
+    await host.close();
+  }
 }
 
-export async function hostStart(samples: number): Promise<Timing> {
-  return timing(await sampleTimed(warmupFor(samples), samples, startOnce));
+export function hostStart(samples: number): Member<Timing> {
+  return {
+    name: 'host_start',
+    units: samples,
+    warmup: warmupFor(samples),
+    summarize: timing,
+    open: selfContained(startOnce),
+  };
 }

@@ -6,7 +6,8 @@
  */
 import type { CodeModeClient, CodeModeSession } from '../../client/index.js';
 import { TOOLS } from '../benchClient.js';
-import { median, round, sampleTimed, warmupFor, type Value } from '../stats.js';
+import type { Member } from '../rounds.js';
+import { median, round, warmupFor, type Value } from '../stats.js';
 
 export const PAYLOAD_BYTES = 16 * 1024 * 1024;
 
@@ -28,13 +29,20 @@ export function megabytesPerSecond(bytes: number, ms: number): number {
   return round(bytes / 1e6 / (ms / 1000));
 }
 
-/** payload_16mb_mbps: the median throughput of `samples` 16 MiB round trips. */
-export async function payload16MiB(client: CodeModeClient, samples: number): Promise<Value> {
-  const session = await openPayloadSession(client);
-  try {
-    const times = await sampleTimed(warmupFor(samples), samples, () => payloadOnce(session, PAYLOAD_BYTES));
-    return { value: megabytesPerSecond(PAYLOAD_BYTES, median(times)), unit: 'MB/s' };
-  } finally {
-    await session.close();
-  }
+/** The throughput of the median of 16 MiB round trips' times. */
+export function payloadThroughput(times: readonly number[]): Value {
+  return { value: megabytesPerSecond(PAYLOAD_BYTES, median(times)), unit: 'MB/s' };
+}
+
+export function payload16MiB(client: CodeModeClient, samples: number): Member<Value> {
+  return {
+    name: 'payload_16mb_mbps',
+    units: samples,
+    warmup: warmupFor(samples),
+    summarize: payloadThroughput,
+    async open() {
+      const session = await openPayloadSession(client);
+      return { once: () => payloadOnce(session, PAYLOAD_BYTES), close: () => session.close() };
+    },
+  };
 }
