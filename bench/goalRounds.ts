@@ -22,11 +22,18 @@ import { toolCallParallel, toolCallRtt, type Arrivals } from './metrics/toolCall
 import type { Mode } from './mode.js';
 import { interleave, type Member } from './rounds.js';
 
+export interface GoalFigures {
+  /** Every member's figure over all its samples. */
+  metrics: Metrics;
+  /** For each group, its members' figures within each round. */
+  rounds: Metrics[][];
+}
+
 /**
  * `client` is the long-lived host's (started on first use, so the start group, which runs first,
  * has no host idling beside it); `arrivals` is where it reports tool calls.
  */
-export async function goalFigures(mode: Mode, client: CodeModeClient, arrivals: Arrivals, progress: (line: string) => void): Promise<Metrics> {
+export async function goalFigures(mode: Mode, client: CodeModeClient, arrivals: Arrivals, progress: (line: string) => void): Promise<GoalFigures> {
   const echoHalf = Math.ceil(mode.echo / 2);
   const groups: Record<string, Member[]> = {
     start: [nodeStart(mode.hostStart), hostStart(mode.hostStart), firstCell(mode.hostStart)],
@@ -36,13 +43,15 @@ export async function goalFigures(mode: Mode, client: CodeModeClient, arrivals: 
     payload: [pipePayload16MiB(mode.payload), payload16MiB(client, mode.payload)],
   };
   const pooled = new Map<string, { member: Member; samples: number[] }>();
+  const rounds: Metrics[][] = [];
   for (const [group, members] of Object.entries(groups)) {
     const samples = await interleave(members, mode.rounds, (r) => progress(`${group}: round ${r + 1} of ${mode.rounds}`));
+    rounds.push(Array.from({ length: mode.rounds }, (_, r) => Object.fromEntries(members.map((m) => [m.name, m.summarize(samples[m.name]![r]!)]))));
     for (const member of members) {
       const all = pooled.get(member.name) ?? { member, samples: [] };
       all.samples.push(...samples[member.name]!.flat());
       pooled.set(member.name, all);
     }
   }
-  return Object.fromEntries([...pooled].map(([name, { member, samples }]) => [name, member.summarize(samples)]));
+  return { metrics: Object.fromEntries([...pooled].map(([name, { member, samples }]) => [name, member.summarize(samples)])), rounds };
 }

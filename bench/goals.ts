@@ -1,10 +1,12 @@
 /**
  * The issue's goals, each checked against figures of the same run. Latency goals compare p50s.
  * `ratio` is actual / bound for an upper bound and bound / actual for a lower bound, so a ratio
- * of at most 1 always means the goal is met.
+ * of at most 1 always means the goal is met. It is taken on the figures pooled over every round;
+ * `roundRatio`, the median of the ratios within each round, shows whether a slow spell in some
+ * rounds moved it.
  */
 import type { Timing, Value } from './stats.js';
-import { round } from './stats.js';
+import { median, round } from './stats.js';
 
 export type Metrics = Record<string, Timing | Value>;
 
@@ -15,6 +17,8 @@ export interface GoalResult {
   bound: number;
   unit: string;
   ratio: number;
+  /** Null for a goal with no floor, whose figure is not sampled in rounds. */
+  roundRatio: number | null;
   met: boolean;
 }
 
@@ -73,11 +77,18 @@ const GOALS: Goal[] = [
   { metric: 'payload_16mb_mbps', goal: '≥ 0.8 × pipe_payload_16mb_mbps', kind: 'atLeast', bound: (m) => 0.8 * figure(m, 'pipe_payload_16mb_mbps') },
 ];
 
-export function checkGoals(m: Metrics): GoalResult[] {
-  return GOALS.map(({ metric, goal, kind, bound: boundOf }) => {
-    const actual = figure(m, metric);
-    const bound = round(boundOf(m));
-    const ratio = round(kind === 'atMost' ? actual / bound : bound / actual);
-    return { metric, goal, actual, bound, unit: m[metric]!.unit, ratio, met: ratio <= 1 };
+function ratioOf(goal: Goal, bound: number, actual: number): number {
+  return goal.kind === 'atMost' ? actual / bound : bound / actual;
+}
+
+/** `groups`: each group of figures sampled together in rounds, as its figures within each round. */
+export function checkGoals(m: Metrics, groups: readonly Metrics[][]): GoalResult[] {
+  return GOALS.map((goal) => {
+    const actual = figure(m, goal.metric);
+    const bound = round(goal.bound(m));
+    const ratio = round(ratioOf(goal, bound, actual));
+    const rounds = groups.find((group) => goal.metric in group[0]!);
+    const roundRatio = rounds === undefined ? null : round(median(rounds.map((r) => ratioOf(goal, goal.bound(r), figure(r, goal.metric)))));
+    return { metric: goal.metric, goal: goal.goal, actual, bound, unit: m[goal.metric]!.unit, ratio, roundRatio, met: ratio <= 1 };
   });
 }

@@ -44,21 +44,23 @@ process.stderr.write(`bench: ${mode.name} mode on ${info.cpus} × ${info.cpuMode
 
 /**
  * The goals' figures in interleaved rounds, then every other figure that needs one long-lived
- * host, on the same client; returns the two curves measured on that host.
+ * host, on the same client; returns the goals' rounds and the two curves measured on that host.
  */
-async function oneHostFigures(): Promise<{ cells: Curve; payload: Curve }> {
+async function oneHostFigures(): Promise<{ rounds: Metrics[][]; cells: Curve; payload: Curve }> {
   const arrivals: Arrivals = { record: undefined };
   const client = benchClient({
     hostLimits: { maxPendingDelegateCalls: 4 * PARALLEL_CALLS, maxInFlightRequests: 1024 },
     onToolCall: () => arrivals.record?.(performance.now()),
   });
   try {
-    Object.assign(metrics, await goalFigures(mode, client, arrivals, (line) => process.stderr.write(`bench: ${line}\n`)));
+    const goals = await goalFigures(mode, client, arrivals, (line) => process.stderr.write(`bench: ${line}\n`));
+    Object.assign(metrics, goals.metrics);
     const session = await client.openSession();
     await measure('session_open', () => sessionOpen(client, mode.sessionOpen));
     await measure('terminate_cpu', () => terminateCpu(session, mode.terminate));
     await measure('cells_concurrent', () => cellsConcurrent(session, mode.concurrentCells, mode.concurrentCalls, mode.concurrentRounds));
     return {
+      rounds: goals.rounds,
       cells: await step('scale: concurrent cells', () => cellsCurve(client, mode.cellsCurve, mode.curveSamples)),
       payload: await step('scale: payload size', () => payloadCurve(client, mode.payloadCurve, mode.payloadCurveSamples)),
     };
@@ -67,7 +69,7 @@ async function oneHostFigures(): Promise<{ cells: Curve; payload: Curve }> {
   }
 }
 
-const { cells, payload } = await oneHostFigures();
+const { rounds, cells, payload } = await oneHostFigures();
 const restarting = benchClient({ unlimitedRestarts: true });
 try {
   const session = await restarting.openSession();
@@ -80,7 +82,7 @@ const sessions = await step('scale: open sessions', () => sessionsCurve(mode.ses
 
 const peers = await step('peers', () => peerTable(mode.peers, (line) => process.stderr.write(`bench: ${line}\n`)));
 
-const goals = checkGoals(metrics);
+const goals = checkGoals(metrics, rounds);
 const curves = { sessions, cells, payload };
 const results = {
   machine: { ...info, loadAverageAtEnd: loadAverageNow() },
@@ -91,7 +93,7 @@ const results = {
   notes: {
     tools: TOOLS.map((t) => t.name),
     latency: 'p50/p99 in ms, nearest rank, after a warm-up; goals compare p50s; ratio ≤ 1 means met',
-    rounds: `the goals' figures are sampled with their floors in ${mode.rounds} interleaved rounds and pooled`,
+    rounds: `the goals' figures are sampled with their floors in ${mode.rounds} interleaved rounds and pooled; roundRatio is the median of the ratios within each round`,
   },
 };
 await mkdir(outDir, { recursive: true });

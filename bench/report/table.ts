@@ -1,4 +1,7 @@
-/** The short table printed on stdout: every metric, then every goal and every curve's slope. */
+/**
+ * The short table printed on stdout: every metric, then every goal (its ratio pooled and the
+ * median of its per-round ratios) and every curve's slope.
+ */
 import type { GoalResult, Metrics } from '../goals.js';
 import type { PeerTable } from '../peers/rounds.js';
 import type { Curve } from '../scale/curve.js';
@@ -20,8 +23,8 @@ export function metricsTable(metrics: Metrics): string {
 }
 
 export function goalsTable(goals: GoalResult[]): string {
-  const rows = goals.map((g) => [g.metric, g.goal, `${g.actual} ${g.unit}`, `${g.bound} ${g.unit}`, String(g.ratio), g.met ? 'met' : 'MISSED']);
-  return table(['metric', 'goal', 'actual', 'bound', 'ratio', ''], rows);
+  const rows = goals.map((g) => [g.metric, g.goal, `${g.actual} ${g.unit}`, `${g.bound} ${g.unit}`, String(g.ratio), String(g.roundRatio ?? ''), g.met ? 'met' : 'MISSED']);
+  return table(['metric', 'goal', 'actual', 'bound', 'ratio', 'per round', ''], rows);
 }
 
 export function curvesTable(curves: Record<string, Curve>): string {
