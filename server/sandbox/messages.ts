@@ -91,6 +91,9 @@ export const FATAL_PREFIX = 'codemode-sandbox fatal: ';
  */
 export const OUTPUT_WINDOW_BYTES = 1 << 20;
 
+/** Credit the host returns to a run at once, at least: a quarter of its window. */
+export const CREDIT_BATCH_BYTES = OUTPUT_WINDOW_BYTES / 4;
+
 /** What a message costs against the window: output batches and tool call inputs; nothing else. */
 export function meteredBytes(message: FromSandbox): number {
   if (message.t === 'output') return message.bytes;

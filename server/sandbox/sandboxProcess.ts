@@ -16,6 +16,7 @@ import { UNUSABLE_ENGINE_PREFIX } from './engine.js';
 import { messageOf } from './errors.js';
 import {
   FATAL_PREFIX,
+  CREDIT_BATCH_BYTES,
   meteredBytes,
   Outbox,
   type CallId,
@@ -82,8 +83,10 @@ export class SandboxProcess {
   private nextRun = 1;
   private nextRealm = 1;
   private readonly realms = new Set<RealmId>();
-  /** Credit not yet returned, by run, until the host's output drains (creditOnceDrained). */
+  /** Credit not yet returned, by run (creditOnceDrained); a run's entry goes with the run. */
   private readonly owed = new Map<RunId, number>();
+  /** Whether a drain of the host's output is awaited to pay what is owed. */
+  private drainAwaited = false;
 
   constructor(private readonly options: SandboxProcessOptions) {
     this.child = fork(SANDBOX_ENTRY, [options.logLevel], {
@@ -170,6 +173,7 @@ export class SandboxProcess {
         return;
       case 'done':
         this.runs.delete(message.run);
+        this.owed.delete(message.run);
         run.finish(message.exit);
         return;
       case 'output':
@@ -223,20 +227,27 @@ export class SandboxProcess {
 
   /**
    * What the run sent has been handed to the output (a cell/output, a delegate request): credit it
-   * back once that drains. Credits owed when the output drains leave as one message per run, not
-   * one per message credited (a burst of parallel tool calls would double its replies).
+   * back once that drains. Credit leaves as one message per run once CREDIT_BATCH_BYTES are owed
+   * to it, not one per message credited: a credit message per sequential tool call cost the
+   * sandbox process a wake-up per call. A run is only ever held up with its whole window owed,
+   * which is more than a batch, so withholding less than a batch never stalls it.
    */
   private creditOnceDrained(message: FromSandbox & { run: RunId }): void {
     const bytes = meteredBytes(message);
     if (bytes === 0) return;
-    const owed = this.owed.size === 0;
     this.owed.set(message.run, (this.owed.get(message.run) ?? 0) + bytes);
-    if (owed) void this.options.whenOutputDrains().then(this.payCredits);
+    if (this.drainAwaited) return;
+    this.drainAwaited = true;
+    void this.options.whenOutputDrains().then(this.payCredits);
   }
 
   private readonly payCredits = (): void => {
-    for (const [run, bytes] of this.owed) this.post({ t: 'credit', run, bytes });
-    this.owed.clear();
+    this.drainAwaited = false;
+    for (const [run, bytes] of this.owed) {
+      if (bytes < CREDIT_BATCH_BYTES) continue;
+      this.post({ t: 'credit', run, bytes });
+      this.owed.delete(run);
+    }
   };
 
   private reply(run: RunId, call: CallId, value: CallResult): void {

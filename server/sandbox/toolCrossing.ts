@@ -31,9 +31,9 @@ export class ToolCrossing {
   private delivery: Delivery = { kind: 'idle' };
 
   constructor(
-    private readonly prepared: Pick<PreparedIsolate, 'isolate' | 'answer'>,
+    private readonly prepared: Pick<PreparedIsolate, 'answer'>,
     private readonly events: CellEvents,
-    /** The isolate died during a delivery, or sent a malformed batch. */
+    /** The isolate sent a malformed batch. */
     private readonly failed: (error: unknown) => void,
     private readonly logger: Logger,
   ) {}
@@ -89,17 +89,12 @@ export class ToolCrossing {
     if (this.delivery.kind !== 'queued') return;
     const { ids, kinds, values, strings } = this.delivery;
     this.delivery = { kind: 'idle' };
-    // Copies: nothing of the sandbox process's heap enters the isolate.
-    this.prepared.answer.apply(undefined, [[ids, kinds, values], ...strings], { arguments: { copy: true } }).catch(this.refused);
-  };
-
-  /**
-   * isolated-vm also rejects with a rejection the cell had not handled when these answers' task
-   * ended. That one is not the cell's end: its handler may come in a later task, after an answer
-   * that happened to arrive in a later batch (`const b = tools.x(); await tools.y(); await b`).
-   */
-  private readonly refused = (error: unknown): void => {
-    if (this.prepared.isolate.isDisposed) this.failed(error);
+    // Copies: nothing of the sandbox process's heap enters the isolate. Ignored: a completion
+    // would wake this thread once more per delivery, and what it could report is reported anyway.
+    // An isolate that dies in the cell's continuation rejects the cell's start(); a rejection the
+    // cell leaves unhandled is not its end, since a handler may come in a later task
+    // (`const b = tools.x(); await tools.y(); await b`).
+    this.prepared.answer.applyIgnored(undefined, [[ids, kinds, values], ...strings], { arguments: { copy: true } });
   };
 }
 

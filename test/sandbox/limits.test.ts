@@ -43,6 +43,18 @@ describe('sandbox: limits and hostile cells', () => {
     expect(texts(next.rec)).to.deep.equal(['fine']);
   });
 
+  it('stops a memory bomb that starts while a tool answer is delivered', async () => {
+    const { exit } = await runCell(sandbox, `await tools.echo(1); const a = []; while (true) a.push({ n: a.length, s: 'x' + a.length });`, {
+      limits: { heapLimitMb: 16 },
+    });
+    expect(exit).to.deep.equal({ kind: 'completed', error: 'cell exceeded its heap limit of 16 MB' });
+  });
+
+  it('stops a CPU loop that starts while a tool answer is delivered', async () => {
+    const { exit } = await runCell(sandbox, `await tools.echo(1); while (true) {}`, { limits: { cpuTimeLimitMs: 100 } });
+    expect(exit).to.deep.equal({ kind: 'completed', error: 'cell exceeded its CPU time limit of 100 ms' });
+  });
+
   it('reports deep recursion as a RangeError', async () => {
     const { exit } = await runCell(sandbox, `function f(n) { return f(n + 1) + 1; }\nf(0);`);
     expect(exit.kind === 'completed' && exit.error).to.match(/^RangeError: Maximum call stack size exceeded/);

@@ -20,11 +20,9 @@ function crossing() {
     },
   } as Partial<CellEvents> as CellEvents;
   const prepared = {
-    isolate: { isDisposed: false },
     answer: {
-      apply: (_receiver: undefined, args: unknown[]) => {
+      applyIgnored: (_receiver: undefined, args: unknown[]) => {
         delivered.push(args);
-        return Promise.resolve();
       },
     },
   };
