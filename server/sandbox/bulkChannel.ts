@@ -13,6 +13,7 @@
  * cell can tell from the client having answered in that order.
  */
 import type { Writable } from 'node:stream';
+import { SpareBuffer } from '../../schemas/spareBuffer.js';
 import { RawText } from '../rawText.js';
 import type { CallId, RunId } from './messages.js';
 
@@ -57,6 +58,12 @@ const awaitingLength = (): ReaderState => ({ kind: 'length', have: Buffer.allocU
 /** The sandbox process's side: reassembles frames from the pipe's chunks, whatever their sizes. */
 export class BulkReader {
   private state: ReaderState = awaitingLength();
+  /**
+   * A payload is dead once decoded (toString copies it), so the next is read into its buffer. The
+   * spare is freed after a second without a frame, not when the process has no cells: a client
+   * running one cell after another, each with a large result, leaves it without cells in between.
+   */
+  private readonly payloads = new SpareBuffer();
 
   constructor(private readonly deliver: (header: BulkHeader, text: string) => void) {}
 
@@ -84,13 +91,21 @@ export class BulkReader {
       }
       case 'header': {
         const header = JSON.parse(state.have.toString('utf8')) as BulkHeader;
-        this.state = { kind: 'payload', header, have: Buffer.allocUnsafe(header.bytes), filled: 0 };
+        this.state = { kind: 'payload', header, have: this.payloads.take(header.bytes), filled: 0 };
         return;
       }
-      case 'payload':
+      case 'payload': {
         this.state = awaitingLength();
-        this.deliver(state.header, state.have.toString(state.header.encoding));
+        const text = state.have.toString(state.header.encoding);
+        this.payloads.giveBack(state.have);
+        this.deliver(state.header, text);
         return;
+      }
     }
+  }
+
+  /** Frees the spare payload buffer; nothing more will be pushed. */
+  dispose(): void {
+    this.payloads.dispose();
   }
 }

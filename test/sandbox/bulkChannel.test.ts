@@ -8,6 +8,7 @@ import { PassThrough } from 'node:stream';
 import { silentLogger } from '../../server/log.js';
 import { BULK_MIN_CHARS, BulkReader, writeBulkResult, type BulkHeader } from '../../server/sandbox/bulkChannel.js';
 import { Supervisor } from '../../server/sandbox/supervisor.js';
+import { SpareBuffer } from '../../schemas/spareBuffer.js';
 import { runCell, texts } from './harness.js';
 
 /** Shared with the cell, which rebuilds each expected string to compare. */
@@ -36,7 +37,39 @@ function readAll(bytes: Buffer, chunkSizes: (i: number) => number): Array<[BulkH
     reader.push(bytes.subarray(offset, offset + size));
     offset += size;
   }
+  reader.dispose();
   return delivered;
+}
+
+/** Where a frame's parts meet, and one byte either side: inside the length, header and payload, and odd offsets of a UTF-16 payload. */
+function awkwardOffsets(bytes: Buffer): number[] {
+  const offsets = new Set<number>();
+  for (let start = 0; start < bytes.length; ) {
+    const payload = start + 4 + bytes.readUInt32BE(start);
+    const end = payload + (JSON.parse(bytes.toString('utf8', start + 4, payload)) as BulkHeader).bytes;
+    for (const at of [start + 1, start + 3, start + 4, start + 5, payload - 1, payload, payload + 1, (payload + end) >> 1, ((payload + end) >> 1) + 1, end - 1, end]) {
+      if (at > 0 && at < bytes.length) offsets.add(at);
+    }
+    start = end;
+  }
+  return [...offsets].sort((a, b) => a - b);
+}
+
+/** The payload buffers a reader takes, while `body` runs. */
+function payloadBuffersOf(body: () => void): ArrayBufferLike[] {
+  const taken: ArrayBufferLike[] = [];
+  const take = SpareBuffer.prototype.take;
+  SpareBuffer.prototype.take = function (this: SpareBuffer, bytes: number) {
+    const buffer = take.call(this, bytes);
+    taken.push(buffer.buffer);
+    return buffer;
+  };
+  try {
+    body();
+  } finally {
+    SpareBuffer.prototype.take = take;
+  }
+  return taken;
 }
 
 describe('sandbox: bulk channel', function () {
@@ -54,6 +87,23 @@ describe('sandbox: bulk channel', function () {
         [7, 4, 'utf16le'],
       ]);
       expect(delivered.map(([, text]) => text)).to.deep.equal(sent);
+    }
+  });
+
+  it('reads frames of every size and encoding in a row into a reused buffer, split anywhere, and what it delivered stays intact', async () => {
+    const unit = (i: number) => (i % 2 === 0 ? 'abcdefghijklmnopqrstuvwxyz'.slice(i) + String(i) : `é${i}€😀\ud800`);
+    const sizes = [70_000, 50_000, 3, 1, 120_000, 30_000, 0, 90_000];
+    const sent = sizes.map((size, i) => unit(i).repeat(Math.ceil(size / unit(i).length)).slice(0, size));
+    const bytes = await framesOf(sent);
+    const offsets = awkwardOffsets(bytes);
+    const splits = [...offsets.map((at) => [at]), offsets];
+    for (const split of splits) {
+      const edges = [0, ...split, bytes.length];
+      let delivered: Array<[BulkHeader, string]> = [];
+      const buffers = payloadBuffersOf(() => (delivered = readAll(bytes, (i) => edges[i + 1]! - edges[i]!)));
+      expect(new Set(buffers).size, 'payload buffers reused').to.be.below(sent.length - 2);
+      expect(delivered.map(([header]) => header.call)).to.deep.equal(sent.map((_, i) => i + 1));
+      expect(delivered.map(([, text]) => text), `split at ${split.join(', ')}`).to.deep.equal(sent);
     }
   });
 
