@@ -1,3 +1,6 @@
+/** Messages below this skip the spare: a fresh buffer's few pages cost little, and Node's pool or malloc serve it. */
+export const SPARE_MIN_BYTES = 64 * 1024;
+
 /** The default maxMessageBytes: every frame a default host admits, and every ASCII result it passes on, fits. */
 const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
 
