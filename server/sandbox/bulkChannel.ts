@@ -34,7 +34,7 @@ const MAX_HEADER_BYTES = 4096;
 
 /**
  * Writes the successful tool result `text` of that call as one frame. A RawText's bytes (ASCII)
- * are written as they are, without a copy.
+ * are written as they are, without a copy, and released once the pipe is done with them.
  */
 export function writeBulkResult(pipe: Writable, run: RunId, call: CallId, text: string | RawText): void {
   const encoding: BulkEncoding = text instanceof RawText || Buffer.byteLength(text, 'utf8') === text.length ? 'latin1' : 'utf16le';
@@ -44,7 +44,7 @@ export function writeBulkResult(pipe: Writable, run: RunId, call: CallId, text: 
   head.writeUInt32BE(head.length - 4, 0);
   head.write(json, 4, 'utf8');
   pipe.write(head);
-  if (text instanceof RawText) pipe.write(text.bytes);
+  if (text instanceof RawText) pipe.write(text.bytes, () => text.release());
   else pipe.write(text, encoding);
 }
 

@@ -4,8 +4,9 @@
  * a real sandbox process bulk and ordinary results reach the right calls.
  */
 import { expect } from 'chai';
-import { PassThrough } from 'node:stream';
+import { PassThrough, Writable } from 'node:stream';
 import { silentLogger } from '../../server/log.js';
+import { RawText } from '../../server/rawText.js';
 import { BULK_MIN_CHARS, BulkReader, writeBulkResult, type BulkHeader } from '../../server/sandbox/bulkChannel.js';
 import { Supervisor } from '../../server/sandbox/supervisor.js';
 import { SpareBuffer } from '../../schemas/spareBuffer.js';
@@ -105,6 +106,21 @@ describe('sandbox: bulk channel', function () {
       expect(delivered.map(([header]) => header.call)).to.deep.equal(sent.map((_, i) => i + 1));
       expect(delivered.map(([, text]) => text), `split at ${split.join(', ')}`).to.deep.equal(sent);
     }
+  });
+
+  it("releases a RawText's bytes only once the pipe is done with them", async () => {
+    const done: Array<() => void> = [];
+    const pipe = new Writable({ write: (_chunk, _encoding, callback) => void done.push(callback) });
+    let released = 0;
+    writeBulkResult(pipe, 1, 2, new RawText(Buffer.from('x'.repeat(BULK_MIN_CHARS)), () => released++));
+    const turn = () => new Promise((resolve) => setImmediate(resolve));
+    for (const part of ['header', 'bytes']) {
+      await turn();
+      expect(released, `before the pipe took the ${part}`).to.equal(0);
+      done.shift()!();
+    }
+    await turn();
+    expect(released).to.equal(1);
   });
 
   it('refuses a stream that is not frames', () => {
