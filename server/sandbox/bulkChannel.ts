@@ -33,19 +33,40 @@ export interface BulkHeader {
 const MAX_HEADER_BYTES = 4096;
 
 /**
- * Writes the successful tool result `text` of that call as one frame. A RawText's bytes (ASCII)
- * are written as they are, without a copy, and released once the pipe is done with them.
+ * The host's side, on the sandbox process's stdin: a pipe, so a buffer is free again once its
+ * write's callback ran (the kernel has the bytes).
  */
-export function writeBulkResult(pipe: Writable, run: RunId, call: CallId, text: string | RawText): void {
-  const encoding: BulkEncoding = text instanceof RawText || Buffer.byteLength(text, 'utf8') === text.length ? 'latin1' : 'utf16le';
-  const header: BulkHeader = { run, call, encoding, bytes: encoding === 'latin1' ? text.length : 2 * text.length };
-  const json = JSON.stringify(header);
-  const head = Buffer.allocUnsafe(4 + Buffer.byteLength(json));
-  head.writeUInt32BE(head.length - 4, 0);
-  head.write(json, 4, 'utf8');
-  pipe.write(head);
-  if (text instanceof RawText) pipe.write(text.bytes, () => text.release());
-  else pipe.write(text, encoding);
+export class BulkWriter {
+  /** A string result is encoded into the buffer of the one before. */
+  private readonly encoded = new SpareBuffer();
+
+  constructor(private readonly pipe: Writable) {}
+
+  /**
+   * Writes the successful tool result `text` of that call as one frame. A RawText's bytes (ASCII)
+   * are written as they are, without a copy, and released once the pipe is done with them.
+   */
+  write(run: RunId, call: CallId, text: string | RawText): void {
+    const encoding: BulkEncoding = text instanceof RawText || Buffer.byteLength(text, 'utf8') === text.length ? 'latin1' : 'utf16le';
+    const header: BulkHeader = { run, call, encoding, bytes: encoding === 'latin1' ? text.length : 2 * text.length };
+    const json = JSON.stringify(header);
+    const head = Buffer.allocUnsafe(4 + Buffer.byteLength(json));
+    head.writeUInt32BE(head.length - 4, 0);
+    head.write(json, 4, 'utf8');
+    this.pipe.write(head);
+    if (text instanceof RawText) {
+      this.pipe.write(text.bytes, () => text.release());
+      return;
+    }
+    const bytes = this.encoded.take(header.bytes);
+    bytes.write(text, encoding);
+    this.pipe.write(bytes, () => this.encoded.giveBack(bytes));
+  }
+
+  /** Frees the spare buffer; writes still in flight drop theirs. */
+  dispose(): void {
+    this.encoded.dispose();
+  }
 }
 
 type ReaderState =

@@ -4,10 +4,10 @@
  * a real sandbox process bulk and ordinary results reach the right calls.
  */
 import { expect } from 'chai';
-import { PassThrough, Writable } from 'node:stream';
+import { Writable } from 'node:stream';
 import { silentLogger } from '../../server/log.js';
 import { RawText } from '../../server/rawText.js';
-import { BULK_MIN_CHARS, BulkReader, writeBulkResult, type BulkHeader } from '../../server/sandbox/bulkChannel.js';
+import { BULK_MIN_CHARS, BulkReader, BulkWriter, type BulkHeader } from '../../server/sandbox/bulkChannel.js';
 import { Supervisor } from '../../server/sandbox/supervisor.js';
 import { SpareBuffer } from '../../schemas/spareBuffer.js';
 import { runCell, texts } from './harness.js';
@@ -19,16 +19,42 @@ const GENERATE = `(kind, size) => {
 }`;
 const generate = new Function(`return ${GENERATE}`)() as (kind: string, size: number) => string;
 
+/** A pipe: it copies each chunk when it takes it, at once or, when `held`, only when told to. */
+class Pipe extends Writable {
+  readonly given: Buffer[] = [];
+  readonly copies: Buffer[] = [];
+  private readonly pending: Array<() => void> = [];
+
+  constructor(private readonly held = false) {
+    super();
+  }
+
+  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+    this.given.push(chunk);
+    this.pending.push(() => {
+      this.copies.push(Buffer.from(chunk));
+      callback();
+    });
+    if (!this.held) this.takeOne();
+  }
+
+  takeOne(): void {
+    this.pending.shift()!();
+  }
+}
+
 /** The frames of `texts` as written to a pipe, as one buffer. */
 async function framesOf(texts: string[]): Promise<Buffer> {
-  const pipe = new PassThrough();
-  const parts: Buffer[] = [];
-  pipe.on('data', (chunk: Buffer) => parts.push(chunk));
-  texts.forEach((text, i) => writeBulkResult(pipe, 7, i + 1, text));
+  const pipe = new Pipe();
+  const writer = new BulkWriter(pipe);
+  texts.forEach((text, i) => writer.write(7, i + 1, text));
   pipe.end();
-  await new Promise((resolve) => pipe.once('end', resolve));
-  return Buffer.concat(parts);
+  await new Promise((resolve) => pipe.once('finish', resolve));
+  writer.dispose();
+  return Buffer.concat(pipe.copies);
 }
+
+const turn = () => new Promise((resolve) => setImmediate(resolve));
 
 function readAll(bytes: Buffer, chunkSizes: (i: number) => number): Array<[BulkHeader, string]> {
   const delivered: Array<[BulkHeader, string]> = [];
@@ -109,18 +135,38 @@ describe('sandbox: bulk channel', function () {
   });
 
   it("releases a RawText's bytes only once the pipe is done with them", async () => {
-    const done: Array<() => void> = [];
-    const pipe = new Writable({ write: (_chunk, _encoding, callback) => void done.push(callback) });
+    const pipe = new Pipe(true);
     let released = 0;
-    writeBulkResult(pipe, 1, 2, new RawText(Buffer.from('x'.repeat(BULK_MIN_CHARS)), () => released++));
-    const turn = () => new Promise((resolve) => setImmediate(resolve));
+    new BulkWriter(pipe).write(1, 2, new RawText(Buffer.from('x'.repeat(BULK_MIN_CHARS)), () => released++));
     for (const part of ['header', 'bytes']) {
       await turn();
       expect(released, `before the pipe took the ${part}`).to.equal(0);
-      done.shift()!();
+      pipe.takeOne();
     }
     await turn();
     expect(released).to.equal(1);
+  });
+
+  it('encodes a string result into the buffer of one the pipe took, never into one it still holds', async () => {
+    const pipe = new Pipe(true);
+    const writer = new BulkWriter(pipe);
+    const sent = [generate('wide', BULK_MIN_CHARS), generate('ascii', BULK_MIN_CHARS), generate('ascii', BULK_MIN_CHARS + 9)];
+    writer.write(7, 1, sent[0]!);
+    writer.write(7, 2, sent[1]!);
+    for (let i = 0; i < 4; i++) {
+      await turn();
+      pipe.takeOne();
+    }
+    writer.write(7, 3, sent[2]!);
+    await turn();
+    pipe.takeOne();
+    await turn();
+    pipe.takeOne();
+    const [first, second, third] = [pipe.given[1]!, pipe.given[3]!, pipe.given[5]!];
+    expect(second.buffer, 'encoded while the pipe held the first').to.not.equal(first.buffer);
+    expect([first.buffer, second.buffer], 'a buffer the pipe took').to.include(third.buffer);
+    expect(readAll(Buffer.concat(pipe.copies), () => 65536).map(([, text]) => text)).to.deep.equal(sent);
+    writer.dispose();
   });
 
   it('refuses a stream that is not frames', () => {
