@@ -8,17 +8,25 @@
  */
 import type { Writable } from 'node:stream';
 import { TickFrames, type JsonText } from '../schemas/framing.js';
+import { SpareBuffer } from '../schemas/spareBuffer.js';
 
 export class FrameOutput {
   private failure: Error | undefined;
   private readonly frames: TickFrames;
+  /** A delegate's large answer is encoded into the buffer of the one before. */
+  private readonly spare: SpareBuffer | undefined;
 
-  /** `onError` fires once, on the first failure of the stream or of a write. */
+  /**
+   * `onError` fires once, on the first failure of the stream or of a write. `isPipe`: the stream
+   * is done with what it was given once a write's callback runs (see TickFrames).
+   */
   constructor(
     private readonly stream: Writable,
     private readonly onError: (error: Error) => void,
+    isPipe: boolean,
   ) {
-    this.frames = new TickFrames(stream, this.failed);
+    this.spare = isPipe ? new SpareBuffer() : undefined;
+    this.frames = new TickFrames(stream, this.failed, this.spare);
     stream.on('error', this.failed);
   }
 
@@ -42,6 +50,11 @@ export class FrameOutput {
   end(): void {
     this.frames.flush();
     this.stream.end();
+  }
+
+  /** Frees the spare buffer; writes still in flight drop theirs. */
+  dispose(): void {
+    this.spare?.dispose();
   }
 
   private readonly failed = (error: Error): void => {

@@ -33,13 +33,17 @@ export class FrameWriter extends AbstractMessageWriter implements MessageWriter 
   /** Refused requests' errors by message, until the request path takes them back. */
   private readonly refused = new Map<string, Error[]>();
 
-  /** `maxMessageBytes` is read on every write: the host's limits arrive with the handshake. */
+  /**
+   * `maxMessageBytes` is read on every write: the host's limits arrive with the handshake.
+   * `isPipe`: the stream is done with a buffer once its write's callback runs (FrameOutput).
+   */
   constructor(
     private readonly stream: Writable,
     private readonly maxMessageBytes: () => number,
+    isPipe: boolean,
   ) {
     super();
-    this.output = new FrameOutput(stream, (error) => this.fireError(error));
+    this.output = new FrameOutput(stream, (error) => this.fireError(error), isPipe);
     stream.on('close', this.closed);
   }
 
@@ -74,6 +78,7 @@ export class FrameWriter extends AbstractMessageWriter implements MessageWriter 
 
   override dispose(): void {
     this.stream.off('close', this.closed);
+    this.output.dispose();
     super.dispose();
   }
 

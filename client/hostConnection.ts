@@ -74,8 +74,9 @@ export class HostConnection implements KeepAlive, RequestChannel {
     this.process = new HostProcess(options.command, options.onStderr);
     const guard = new WireGuard((violation) => this.detectLoss(violation));
     this.reader = guard.guardReader(new FrameReader(this.process.stdout));
-    // The writer enforces maxMessageBytes: requests over it are refused, responses replaced.
-    this.writer = new FrameWriter(this.process.stdin, () => this.maxMessageBytes);
+    // The writer enforces maxMessageBytes: requests over it are refused, responses replaced. The
+    // host's stdin is a pipe, so a large frame's buffer serves the next once written.
+    this.writer = new FrameWriter(this.process.stdin, () => this.maxMessageBytes, true);
     this.guardedWriter = guard.guardWriter(this.writer);
     // Messages are dispatched as they are read, so the answers of one read leave in one write.
     this.rpc = new Dispatcher(this.guardedWriter, SILENT, 'host');

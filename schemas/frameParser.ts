@@ -4,6 +4,7 @@
  * A body over `maxMessageBytes` is counted down and dropped without being buffered.
  */
 import { FrameHeaderError } from './frameHeaderError.js';
+import { SPARE_MIN_BYTES, type SpareBuffer } from './spareBuffer.js';
 
 /** Largest header block (every header line plus the blank line) the parser accepts. */
 export const MAX_HEADER_BYTES = 8192;
@@ -12,8 +13,12 @@ export const MAX_HEADER_BYTES = 8192;
 export const OVERSIZE_HEAD_BYTES = 256;
 
 export interface FrameEvents {
-  /** A complete body of at most `maxMessageBytes` bytes. */
-  frame(body: Buffer): void;
+  /**
+   * A complete body of at most `maxMessageBytes` bytes. With `release`, the body is a buffer of
+   * the parser's spare: call it once neither the body nor any view of it is used, and the next
+   * large body is read into it; a body never released is left to the garbage collector.
+   */
+  frame(body: Buffer, release?: () => void): void;
   /**
    * A body of `byteLength` bytes over the limit, skipped unread except its first bytes (at most
    * OVERSIZE_HEAD_BYTES), which are enough to tell whose response it was.
@@ -26,8 +31,8 @@ export interface FrameEvents {
 type ParserState =
   // `matched` counts how much of the `\r\n\r\n` terminator the last bytes matched.
   | { kind: 'header'; matched: number }
-  /** `body` exists once the body turned out to span chunks. */
-  | { kind: 'body'; remaining: number; length: number; body: Buffer | undefined }
+  /** `body` exists once the body turned out to span chunks; `lender` is the spare it came from. */
+  | { kind: 'body'; remaining: number; length: number; body: Buffer | undefined; lender: SpareBuffer | undefined }
   | { kind: 'skipping'; remaining: number; length: number; head: Buffer; headLength: number }
   | { kind: 'failed' };
 
@@ -43,9 +48,11 @@ export class FrameParser {
   private readonly header = Buffer.allocUnsafe(MAX_HEADER_BYTES);
   private headerLength = 0;
 
+  /** With `spare`, large bodies are read into its buffer (see FrameEvents.frame). */
   constructor(
     private readonly maxMessageBytes: number,
     private readonly events: FrameEvents,
+    private readonly spare?: SpareBuffer,
   ) {}
 
   /** True between frames: nothing of a next frame has arrived yet. */
@@ -109,7 +116,7 @@ export class FrameParser {
       this.state = { kind: 'header', matched: 0 };
       this.events.frame(Buffer.alloc(0));
     } else {
-      this.state = { kind: 'body', remaining: length, length, body: undefined };
+      this.state = { kind: 'body', remaining: length, length, body: undefined, lender: undefined };
     }
   }
 
@@ -125,14 +132,20 @@ export class FrameParser {
       this.events.frame(chunk.subarray(offset, offset + take));
       return offset + take;
     }
-    state.body ??= Buffer.allocUnsafe(state.length);
+    state.body ??= this.allocate(state);
     chunk.copy(state.body, state.length - state.remaining, offset, offset + take);
     state.remaining -= take;
     if (state.remaining === 0) {
       this.state = { kind: 'header', matched: 0 };
-      this.events.frame(state.body);
+      const { body, lender } = state;
+      this.events.frame(body, lender && (() => lender.giveBack(body)));
     }
     return offset + take;
+  }
+
+  private allocate(state: Extract<ParserState, { kind: 'body' }>): Buffer {
+    state.lender = state.length >= SPARE_MIN_BYTES ? this.spare : undefined;
+    return state.lender?.take(state.length) ?? Buffer.allocUnsafe(state.length);
   }
 
   private skipBody(chunk: Buffer, offset: number, state: Extract<ParserState, { kind: 'skipping' }>): number {

@@ -4,6 +4,7 @@
  * the two writers cannot drift apart.
  */
 import type { Writable } from 'node:stream';
+import { SPARE_MIN_BYTES, type SpareBuffer } from './spareBuffer.js';
 
 /**
  * A message's JSON text: one string, or parts whose concatenation is the text. Parts let a writer
@@ -51,10 +52,16 @@ export class TickFrames {
   private turn: { written: Promise<void>; settle: (error: Error | null | undefined) => void } | undefined;
   private last: Promise<void> = Promise.resolve();
 
-  /** `onError` hears of a failed write before its turn's promise rejects. */
+  /**
+   * `onError` hears of a failed write before its turn's promise rejects. With `spare`, large turns
+   * are encoded into its buffer and give it back when their write's callback runs: only for a
+   * stream that is done with a buffer by then, as a pipe is (the kernel has the bytes), not one
+   * that passes it on to a reader (a PassThrough).
+   */
   constructor(
     private readonly stream: Writable,
     private readonly onError: (error: Error) => void,
+    private readonly spare?: SpareBuffer,
   ) {}
 
   /**
@@ -79,7 +86,8 @@ export class TickFrames {
     const turn = this.turn;
     if (turn === undefined) return;
     const { bodies, lengths } = this;
-    const buffer = Buffer.allocUnsafe(this.room);
+    const spare = this.room >= SPARE_MIN_BYTES ? this.spare : undefined;
+    const buffer = spare?.take(this.room) ?? Buffer.allocUnsafe(this.room);
     this.turn = undefined;
     this.bodies = [];
     this.lengths = [];
@@ -91,7 +99,15 @@ export class TickFrames {
       if (typeof json === 'string') offset += buffer.write(json, offset, 'utf8');
       else for (const part of json) offset += buffer.write(part, offset, 'utf8');
     }
-    this.stream.write(buffer.subarray(0, offset), turn.settle);
+    const written = buffer.subarray(0, offset);
+    if (spare === undefined) {
+      this.stream.write(written, turn.settle);
+      return;
+    }
+    this.stream.write(written, (error) => {
+      spare.giveBack(buffer);
+      turn.settle(error);
+    });
   };
 
   private open(): NonNullable<TickFrames['turn']> {

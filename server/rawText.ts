@@ -5,9 +5,25 @@
  * (server/sandbox/bulkChannel.ts): the host neither decodes 16 MiB into a string nor encodes it
  * again. Anything that needs the string itself gets it from `text()`, and JSON.stringify writes it
  * as the string it is.
+ *
+ * The bytes may be a view of the buffer the host reads large bodies into. Once they were written,
+ * `release()` lets that buffer take the next body; from then on they are gone, and reading them
+ * throws instead of returning another message's bytes.
  */
 export class RawText {
-  constructor(readonly bytes: Buffer) {}
+  private view: Buffer | undefined;
+
+  constructor(
+    bytes: Buffer,
+    private readonly onRelease?: () => void,
+  ) {
+    this.view = bytes;
+  }
+
+  get bytes(): Buffer {
+    if (this.view === undefined) throw new Error('RawText read after its bytes were released');
+    return this.view;
+  }
 
   get length(): number {
     return this.bytes.length;
@@ -19,5 +35,12 @@ export class RawText {
 
   toJSON(): string {
     return this.text();
+  }
+
+  /** Nothing reads the bytes any more. */
+  release(): void {
+    if (this.view === undefined) return;
+    this.view = undefined;
+    this.onRelease?.();
   }
 }

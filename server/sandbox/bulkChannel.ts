@@ -13,6 +13,7 @@
  * cell can tell from the client having answered in that order.
  */
 import type { Writable } from 'node:stream';
+import { SpareBuffer } from '../../schemas/spareBuffer.js';
 import { RawText } from '../rawText.js';
 import type { CallId, RunId } from './messages.js';
 
@@ -32,19 +33,40 @@ export interface BulkHeader {
 const MAX_HEADER_BYTES = 4096;
 
 /**
- * Writes the successful tool result `text` of that call as one frame. A RawText's bytes (ASCII)
- * are written as they are, without a copy.
+ * The host's side, on the sandbox process's stdin: a pipe, so a buffer is free again once its
+ * write's callback ran (the kernel has the bytes).
  */
-export function writeBulkResult(pipe: Writable, run: RunId, call: CallId, text: string | RawText): void {
-  const encoding: BulkEncoding = text instanceof RawText || Buffer.byteLength(text, 'utf8') === text.length ? 'latin1' : 'utf16le';
-  const header: BulkHeader = { run, call, encoding, bytes: encoding === 'latin1' ? text.length : 2 * text.length };
-  const json = JSON.stringify(header);
-  const head = Buffer.allocUnsafe(4 + Buffer.byteLength(json));
-  head.writeUInt32BE(head.length - 4, 0);
-  head.write(json, 4, 'utf8');
-  pipe.write(head);
-  if (text instanceof RawText) pipe.write(text.bytes);
-  else pipe.write(text, encoding);
+export class BulkWriter {
+  /** A string result is encoded into the buffer of the one before. */
+  private readonly encoded = new SpareBuffer();
+
+  constructor(private readonly pipe: Writable) {}
+
+  /**
+   * Writes the successful tool result `text` of that call as one frame. A RawText's bytes (ASCII)
+   * are written as they are, without a copy, and released once the pipe is done with them.
+   */
+  write(run: RunId, call: CallId, text: string | RawText): void {
+    const encoding: BulkEncoding = text instanceof RawText || Buffer.byteLength(text, 'utf8') === text.length ? 'latin1' : 'utf16le';
+    const header: BulkHeader = { run, call, encoding, bytes: encoding === 'latin1' ? text.length : 2 * text.length };
+    const json = JSON.stringify(header);
+    const head = Buffer.allocUnsafe(4 + Buffer.byteLength(json));
+    head.writeUInt32BE(head.length - 4, 0);
+    head.write(json, 4, 'utf8');
+    this.pipe.write(head);
+    if (text instanceof RawText) {
+      this.pipe.write(text.bytes, () => text.release());
+      return;
+    }
+    const bytes = this.encoded.take(header.bytes);
+    bytes.write(text, encoding);
+    this.pipe.write(bytes, () => this.encoded.giveBack(bytes));
+  }
+
+  /** Frees the spare buffer; writes still in flight drop theirs. */
+  dispose(): void {
+    this.encoded.dispose();
+  }
 }
 
 type ReaderState =
@@ -57,6 +79,12 @@ const awaitingLength = (): ReaderState => ({ kind: 'length', have: Buffer.allocU
 /** The sandbox process's side: reassembles frames from the pipe's chunks, whatever their sizes. */
 export class BulkReader {
   private state: ReaderState = awaitingLength();
+  /**
+   * A payload is dead once decoded (toString copies it), so the next is read into its buffer. The
+   * spare is freed after a second without a frame, not when the process has no cells: a client
+   * running one cell after another, each with a large result, leaves it without cells in between.
+   */
+  private readonly payloads = new SpareBuffer();
 
   constructor(private readonly deliver: (header: BulkHeader, text: string) => void) {}
 
@@ -84,13 +112,21 @@ export class BulkReader {
       }
       case 'header': {
         const header = JSON.parse(state.have.toString('utf8')) as BulkHeader;
-        this.state = { kind: 'payload', header, have: Buffer.allocUnsafe(header.bytes), filled: 0 };
+        this.state = { kind: 'payload', header, have: this.payloads.take(header.bytes), filled: 0 };
         return;
       }
-      case 'payload':
+      case 'payload': {
         this.state = awaitingLength();
-        this.deliver(state.header, state.have.toString(state.header.encoding));
+        const text = state.have.toString(state.header.encoding);
+        this.payloads.giveBack(state.have);
+        this.deliver(state.header, text);
         return;
+      }
     }
+  }
+
+  /** Frees the spare payload buffer; nothing more will be pushed. */
+  dispose(): void {
+    this.payloads.dispose();
   }
 }

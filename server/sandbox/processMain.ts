@@ -199,4 +199,5 @@ const bulk = new BulkReader(({ run, call }, text) => {
 // The bulk pipe is stdin: the permission model lets a process read its stdio, while opening any
 // other pipe as a socket needs --allow-net on Node 26.
 process.stdin.on('data', (chunk: Buffer) => bulk.push(chunk));
+process.stdin.on('end', () => bulk.dispose());
 outbox.post({ t: 'ready' });

@@ -6,12 +6,11 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
-import type { Writable } from 'node:stream';
 import type { Logger } from '../log.js';
 import { PACKAGE_ROOT, SANDBOX_ENTRY } from '../packageFiles.js';
 import { RawText } from '../rawText.js';
 import type { CellEvents, CellExit, CellProgram, CellRun, ToolOutcome } from './api.js';
-import { BULK_MIN_CHARS, writeBulkResult } from './bulkChannel.js';
+import { BULK_MIN_CHARS, BulkWriter } from './bulkChannel.js';
 import { UNUSABLE_ENGINE_PREFIX } from './engine.js';
 import { messageOf } from './errors.js';
 import {
@@ -76,7 +75,7 @@ export class SandboxProcess {
   private readonly runs = new Map<RunId, HostRun>();
   private readonly outbox: Outbox<ToSandbox>;
   /** Large string tool results (bulkChannel.ts). */
-  private readonly bulk: Writable;
+  private readonly bulk: BulkWriter;
   private fatal: string | null = null;
   /** Why isolated-vm did not load in the process (engineLoad.ts): the whole cause, when set. */
   private unusableEngine: string | null = null;
@@ -94,9 +93,9 @@ export class SandboxProcess {
       serialization: 'advanced',
       stdio: ['pipe', 'ignore', 'pipe', 'ipc'],
     });
-    this.bulk = this.child.stdin!;
+    this.bulk = new BulkWriter(this.child.stdin!);
     // The child's exit is handled once, on 'close'; a write after it fails with EPIPE here.
-    this.bulk.on('error', (error) => options.logger.debug(`sandbox bulk pipe: ${error.message}`));
+    this.child.stdin!.on('error', (error) => options.logger.debug(`sandbox bulk pipe: ${error.message}`));
     this.outbox = new Outbox((batch) => {
       if (this.child.connected) this.child.send(batch, (error) => error && this.options.logger.debug(`sandbox send failed: ${error.message}`));
     });
@@ -210,7 +209,7 @@ export class SandboxProcess {
   private answerTool(run: RunId, call: CallId, outcome: ToolOutcome): void {
     if (this.state.kind !== 'running' || !this.runs.has(run)) return;
     if (outcome.ok && isBulkResult(outcome.result)) {
-      writeBulkResult(this.bulk, run, call, outcome.result);
+      this.bulk.write(run, call, outcome.result);
       return;
     }
     const last = this.outbox.last();
@@ -285,6 +284,7 @@ export class SandboxProcess {
     }
     this.runs.clear();
     this.realms.clear();
+    this.bulk.dispose();
     this.options.onExit(cause);
   }
 }

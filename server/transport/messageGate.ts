@@ -35,15 +35,19 @@ const direct = (): ResponseRoute => DIRECT;
 export class MessageGate {
   constructor(private readonly options: MessageGateOptions) {}
 
-  /** Handles one complete frame body, passing what is well-formed to `forward`. */
-  accept(body: Buffer, forward: DataCallback): void {
+  /**
+   * Handles one complete frame body, passing what is well-formed to `forward`. `release` (see
+   * FrameEvents.frame) is called once the body is parsed, or handed to the RawText it holds.
+   */
+  accept(body: Buffer, forward: DataCallback, release?: () => void): void {
     if (!isUtf8(body)) {
+      release?.();
       this.options.writer.writeTransportReply(transportError.parseError('the body is not valid UTF-8'));
       return;
     }
     let value: unknown;
     try {
-      value = parseBody(body);
+      value = parseBody(body, release);
     } catch (error) {
       this.options.writer.writeTransportReply(transportError.parseError(error instanceof Error ? error.message : String(error)));
       return;

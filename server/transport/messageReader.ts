@@ -11,6 +11,7 @@ import { AbstractMessageReader, Disposable } from '../jsonRpc.js';
 import type { Logger } from '../log.js';
 import type { FrameHeaderError } from '../../schemas/frameHeaderError.js';
 import { FrameParser } from '../../schemas/frameParser.js';
+import { SpareBuffer } from '../../schemas/spareBuffer.js';
 import type { MessageGate } from './messageGate.js';
 
 export interface HostMessageReaderOptions {
@@ -26,7 +27,7 @@ export interface HostMessageReaderOptions {
 
 type ReaderState =
   | { kind: 'idle' }
-  | { kind: 'listening'; parser: FrameParser }
+  | { kind: 'listening'; parser: FrameParser; bodies: SpareBuffer }
   | { kind: 'stopped' };
 
 export class HostMessageReader extends AbstractMessageReader implements MessageReader {
@@ -39,12 +40,19 @@ export class HostMessageReader extends AbstractMessageReader implements MessageR
   listen(callback: DataCallback): Disposable {
     if (this.state.kind !== 'idle') throw new Error('HostMessageReader.listen may be called once.');
     const { gate } = this.options;
-    const parser = new FrameParser(this.options.maxMessageBytes, {
-      frame: (body) => gate.accept(body, callback),
-      oversize: (byteLength, head) => gate.rejectOversize(byteLength, head, callback),
-      fatal: (error) => this.fatal(error),
-    });
-    this.state = { kind: 'listening', parser };
+    // A large body (a delegate's large answer) is read into the buffer of the one before once that
+    // one is released: when parsed, or once its long string's bytes went to a sandbox process.
+    const bodies = new SpareBuffer();
+    const parser = new FrameParser(
+      this.options.maxMessageBytes,
+      {
+        frame: (body, release) => gate.accept(body, callback, release),
+        oversize: (byteLength, head) => gate.rejectOversize(byteLength, head, callback),
+        fatal: (error) => this.fatal(error),
+      },
+      bodies,
+    );
+    this.state = { kind: 'listening', parser, bodies };
     const { input } = this.options;
     input.on('data', this.handleData);
     input.on('end', this.handleEnd);
@@ -93,6 +101,7 @@ export class HostMessageReader extends AbstractMessageReader implements MessageR
       this.state = { kind: 'stopped' };
       return;
     }
+    this.state.bodies.dispose();
     this.state = { kind: 'stopped' };
     const { input } = this.options;
     input.off('data', this.handleData);

@@ -27,13 +27,20 @@ const STARTS_MEMBER = new Set(['{', ',']);
 // eslint-disable-next-line no-control-regex -- control characters are what JSON forbids in strings
 const STRING_END = /["\\\u0000-\u001f]/g;
 
-/** The body must be valid UTF-8 (the caller checks). */
-export function parseBody(body: Buffer): unknown {
-  return parseAsciiTail(body) ?? parseText(body.toString('utf8'));
+/**
+ * The body must be valid UTF-8 (the caller checks). `release` is handed to the RawText the value
+ * holds, or called once the body was decoded (FrameEvents.frame), even when the parse fails.
+ */
+export function parseBody(body: Buffer, release?: () => void): unknown {
+  const value = parseAsciiTail(body, release);
+  if (value !== undefined) return value;
+  const text = body.toString('utf8');
+  release?.();
+  return parseText(text);
 }
 
 /** The value with its long ASCII string as a RawText, or undefined when the body is not of that shape. */
-function parseAsciiTail(body: Buffer): unknown {
+function parseAsciiTail(body: Buffer, release: (() => void) | undefined): unknown {
   const close = body.length - TAIL.length;
   if (close < LONG_STRING || body.toString('latin1', close) !== TAIL) return undefined;
   const open = body.lastIndexOf(QUOTE, close - 1);
@@ -42,7 +49,7 @@ function parseAsciiTail(body: Buffer): unknown {
   if (!STARTS_MEMBER.has(String.fromCharCode(body[head - 1]!))) return undefined;
   const string = body.subarray(open + 1, close);
   if (!isAscii(string) || string.includes(BACKSLASH) || hasControlCharacter(string)) return undefined;
-  return withLongString(body.toString('utf8', 0, open + 1), new RawText(string));
+  return withLongString(body.toString('utf8', 0, open + 1), new RawText(string, release));
 }
 
 /** JSON forbids raw control characters in strings; searching for each byte is faster than a loop. */

@@ -49,10 +49,29 @@ function frames(bytes: Buffer): unknown[] {
 
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 
+/** A pipe: it copies what it is given when it takes it, and takes each chunk only when told to. */
+class Pipe extends Writable {
+  readonly given: Buffer[] = [];
+  readonly copies: Buffer[] = [];
+  private readonly pending: Array<() => void> = [];
+
+  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+    this.given.push(chunk);
+    this.pending.push(() => {
+      this.copies.push(Buffer.from(chunk));
+      callback();
+    });
+  }
+
+  takeOne(): void {
+    this.pending.shift()!();
+  }
+}
+
 describe('FrameWriter', () => {
   it('sends the frames written in one tick in one write, in order and intact, multi-byte UTF-8 included', async () => {
     const sink = new Sink();
-    const writer = new FrameWriter(sink, () => 1 << 20);
+    const writer = new FrameWriter(sink, () => 1 << 20, false);
     const sent: Message[] = [
       { jsonrpc: '2.0', id: 1, method: 'cell/execute', params: { source: 'text("héllo → 世界 🎉")' } } as Message,
       { jsonrpc: '2.0', id: 7, result: { result: '日本語 ✓ 😀'.repeat(100) } } as Message,
@@ -70,10 +89,31 @@ describe('FrameWriter', () => {
     expect(frames(sink.bytes).at(-1)).to.deep.equal({ jsonrpc: '2.0', method: 'exit' });
   });
 
+  it("encodes a large turn into the buffer of one the pipe took, never into one it still holds", async () => {
+    const pipe = new Pipe();
+    const writer = new FrameWriter(pipe, () => 1 << 20, true);
+    const answer = (id: number, letter: string) => ({ jsonrpc: '2.0', id, result: { result: letter.repeat(100_000) } }) as Message;
+    void writer.write(answer(1, 'a'));
+    await tick();
+    void writer.write(answer(2, 'b'));
+    await tick();
+    pipe.takeOne();
+    await tick();
+    expect(pipe.given[1]!.buffer, 'encoded while the pipe held the first').to.not.equal(pipe.given[0]!.buffer);
+    void writer.write(answer(3, 'c'));
+    await tick();
+    pipe.takeOne();
+    await tick();
+    expect(pipe.given[2]!.buffer, 'the buffer the pipe took').to.equal(pipe.given[0]!.buffer);
+    pipe.takeOne();
+    expect(pipe.copies.map((copy) => frames(copy))).to.deep.equal([[answer(1, 'a')], [answer(2, 'b')], [answer(3, 'c')]]);
+    writer.dispose();
+  });
+
   it('writes the frames of the turn before the stream ends, whoever ends it', async () => {
     const response = { jsonrpc: '2.0', id: 3, result: { result: 'last' } } as Message;
     const ended = new Sink();
-    const writer = new FrameWriter(ended, () => 1 << 20);
+    const writer = new FrameWriter(ended, () => 1 << 20, false);
     void writer.write(response);
     writer.end();
     await once(ended, 'finish');
@@ -81,7 +121,7 @@ describe('FrameWriter', () => {
 
     // HostProcess ends the child's stdin itself: the connection flushes first.
     const flushed = new Sink();
-    const other = new FrameWriter(flushed, () => 1 << 20);
+    const other = new FrameWriter(flushed, () => 1 << 20, false);
     void other.write(response);
     other.flush();
     flushed.end();
@@ -91,7 +131,7 @@ describe('FrameWriter', () => {
 
   it('refuses a request over maxMessageBytes without writing anything, and hands its error back once', async () => {
     const sink = new Sink();
-    const writer = new FrameWriter(sink, () => 100);
+    const writer = new FrameWriter(sink, () => 100, false);
     const request = { jsonrpc: '2.0', id: 3, method: 'cell/execute', params: { source: 'é'.repeat(40) } } as Message;
     const bytes = Buffer.byteLength(JSON.stringify(request));
     let error: unknown;
@@ -113,7 +153,7 @@ describe('FrameWriter', () => {
 
   it('rejects a notification over the limit with the error itself, keeping nothing', async () => {
     const sink = new Sink();
-    const writer = new FrameWriter(sink, () => 64);
+    const writer = new FrameWriter(sink, () => 64, false);
     let error: unknown;
     await writer.write({ jsonrpc: '2.0', method: 'initialized', params: { pad: 'x'.repeat(100) } } as Message).catch((e: unknown) => (error = e));
     expect(error).to.be.instanceOf(MessageTooLargeError);
@@ -124,7 +164,7 @@ describe('FrameWriter', () => {
 
   it('replaces a response over the limit by a MessageTooLarge error for the same id', async () => {
     const sink = new Sink();
-    const writer = new FrameWriter(sink, () => 200);
+    const writer = new FrameWriter(sink, () => 200, false);
     const response = { jsonrpc: '2.0', id: 42, result: { result: 'ü'.repeat(200) } } as Message;
     const bytes = Buffer.byteLength(JSON.stringify(response));
     await writer.write(response);
@@ -146,7 +186,7 @@ describe('FrameWriter', () => {
 
   it('replaces a response that is not JSON by an InternalError for the same id', async () => {
     const sink = new Sink();
-    const writer = new FrameWriter(sink, () => 1000);
+    const writer = new FrameWriter(sink, () => 1000, false);
     await writer.write({ jsonrpc: '2.0', id: 'x1', result: { result: 10n } } as unknown as Message);
     await tick();
     const [reply] = frames(sink.bytes) as { id: unknown; error: { code: number; message: string; data: unknown } }[];
@@ -160,7 +200,7 @@ describe('FrameWriter', () => {
     const sink = new Sink();
     sink.fail = new Error('write EPIPE');
     sink.on('error', () => undefined);
-    const writer = new FrameWriter(sink, () => 1000);
+    const writer = new FrameWriter(sink, () => 1000, false);
     const errors: Error[] = [];
     writer.onError(([error]) => errors.push(error));
     const unhandled: unknown[] = [];

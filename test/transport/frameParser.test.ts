@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { FrameHeaderError } from '../../schemas/frameHeaderError.js';
 import { FrameParser, OVERSIZE_HEAD_BYTES, MAX_HEADER_BYTES } from '../../schemas/frameParser.js';
+import { SPARE_MIN_BYTES, SpareBuffer } from '../../schemas/spareBuffer.js';
 import { frame } from './harness.js';
 
 type Event = { frame: string } | { oversize: number } | { fatal: FrameHeaderError };
@@ -94,6 +95,28 @@ describe('FrameParser', () => {
     for (let offset = 0; offset < bytes.length; offset += 65536) parser.push(bytes.subarray(offset, offset + 65536));
     expect(events).to.have.length(1);
     expect((events[0] as { frame: string }).frame === body).to.equal(true);
+  });
+
+  it('reads a large body into the buffer of one released before, never into one still held', () => {
+    const bodies: Array<{ body: Buffer; text: string; release: (() => void) | undefined }> = [];
+    const spare = new SpareBuffer(1 << 20, 60_000);
+    const parser = new FrameParser(1 << 20, { frame: (body, release) => bodies.push({ body, text: body.toString('latin1'), release }), oversize: () => {}, fatal: () => {} }, spare);
+    const pushInChunks = (bytes: Buffer) => {
+      for (let offset = 0; offset < bytes.length; offset += 65536) parser.push(bytes.subarray(offset, offset + 65536));
+    };
+    const large = (letter: string) => `"${letter.repeat(SPARE_MIN_BYTES)}"`;
+    pushInChunks(Buffer.concat([frame(large('a')), frame(large('b'))]));
+    const [a, b] = bodies;
+    expect(a!.body.buffer, 'a second buffer while the first is held').to.not.equal(b!.body.buffer);
+    a!.release!();
+    pushInChunks(frame(large('c')));
+    expect(bodies[2]!.body.buffer, 'the buffer released').to.equal(a!.body.buffer);
+    expect(bodies.map(({ text }) => text)).to.deep.equal([large('a'), large('b'), large('c')]);
+    expect(b!.body.toString('latin1'), 'the body still held is intact').to.equal(large('b'));
+    pushInChunks(frame(`"${'d'.repeat(SPARE_MIN_BYTES - 100)}"`));
+    parser.push(frame(large('e')));
+    expect(bodies.slice(3).map(({ release }) => release), 'small bodies and bodies within one chunk are not lent').to.deep.equal([undefined, undefined]);
+    spare.dispose();
   });
 
   it('skips an oversize body across chunks, then parses the next frame', () => {

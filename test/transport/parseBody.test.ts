@@ -72,6 +72,26 @@ describe('parseBody', () => {
     same(`{"id":1,"result":{"other":"${LONG}"}}`);
   });
 
+  it("hands the body's release to the RawText that keeps its bytes, and calls it once the body was decoded otherwise", () => {
+    let released = 0;
+    const parseCounting = (text: string) => parseBody(Buffer.from(text, 'utf8'), () => released++);
+    const raw = (parseCounting(response(LONG)) as { result: { result: RawText } }).result.result;
+    expect(released, 'the RawText still reads the body').to.equal(0);
+    raw.release();
+    raw.release();
+    expect(released).to.equal(1);
+    expect(() => raw.text()).to.throw('RawText read after its bytes were released');
+    for (const text of [response(`é${LONG}`), `{"x":{"result":{"result":"${LONG}"}}}`, '{"a":1}', '{']) {
+      released = 0;
+      try {
+        parseCounting(text);
+      } catch {
+        // A body that is not JSON is released too.
+      }
+      expect(released, text.slice(0, 20)).to.equal(1);
+    }
+  });
+
   it('parses a short body as JSON.parse does', () => {
     same('{"jsonrpc":"2.0","id":1,"result":{"result":"a"}}');
     same('[1,2]');
