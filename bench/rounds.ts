@@ -4,6 +4,12 @@
  * to run then. Every member is opened and warmed up once; each round then takes its share of
  * every member's samples, the members' order rotating from round to round (as the peers table
  * does, peers/rounds.ts). Whatever a member opened is closed on every path.
+ *
+ * A member with a warm-up also starts each of its turns with one unmeasured unit. Its processes
+ * sat idle while the others ran, and on this VM a process woken from 100 ms of idleness runs a
+ * ping-pong of round trips about half as fast again for tens of milliseconds: a 200-call cell's
+ * p50 gap went from 206 to 310 µs after such a pause, 224–244 µs with one cell before it. Those
+ * figures are per-call costs in a loop, so each member is measured as a loop finds it.
  */
 import type { Timing, Value } from './stats.js';
 
@@ -19,7 +25,7 @@ export interface Member<F extends Timing | Value = Timing | Value> {
   name: string;
   /** Units over all rounds together, split evenly between them. */
   units: number;
-  /** Units run unmeasured after opening, before the first round. */
+  /** Units run unmeasured after opening, before the first round; with any, one more starts each turn. */
   warmup: number;
   open(): Promise<Sampler>;
   /** The figure of a set of samples: the whole run's, or one round's. */
@@ -64,6 +70,7 @@ export async function interleave(members: readonly Member[], rounds: number, pro
       progress(r);
       for (const { member, sampler } of rotate(opened, r)) {
         const share = Math.floor(member.units / rounds) + (r < member.units % rounds ? 1 : 0);
+        if (member.warmup > 0) await take(sampler, 1);
         samples[member.name]![r] = await take(sampler, share);
       }
     }

@@ -1,7 +1,7 @@
 /**
  * The interleaving the goals' figures are sampled with (bench/rounds.ts), on members that record
- * what was asked of them instead of timing anything: the shares, the rotation, the single
- * warm-up, and that whatever was opened is closed when a member fails.
+ * what was asked of them instead of timing anything: the shares, the rotation, the warm-ups,
+ * and that whatever was opened is closed when a member fails.
  */
 import { expect } from 'chai';
 import { interleave, type Member } from '../../bench/rounds.js';
@@ -38,10 +38,17 @@ function member(log: Log, name: string, units: number, warmup: number, fail: { o
 describe('bench interleaved rounds', () => {
   it('warms each member up once, then splits its units between the rounds in a rotating order', async () => {
     const log: Log = { events: [] };
+    const samples = await interleave([member(log, 'a', 4, 0), member(log, 'b', 3, 0)], 3);
+    expect(log.events).to.deep.equal(['open a', 'open b', 'a', 'a', 'b', 'b', 'a', 'a', 'b', 'close a', 'close b']);
+    expect(samples).to.deep.equal({ a: [[1, 2], [3], [4]], b: [[1], [2], [3]] });
+  });
+
+  it('starts every turn of a member that has a warm-up with one unmeasured unit', async () => {
+    const log: Log = { events: [] };
     const samples = await interleave([member(log, 'a', 4, 1), member(log, 'b', 3, 0)], 3);
-    expect(log.events).to.deep.equal(['open a', 'open b', 'a', 'a', 'a', 'b', 'b', 'a', 'a', 'b', 'close a', 'close b']);
-    // a's warm-up took its first value; a round's samples are its share only.
-    expect(samples).to.deep.equal({ a: [[2, 3], [4], [5]], b: [[1], [2], [3]] });
+    // a: its warm-up (1), then per round a unit unmeasured before its share.
+    expect(log.events).to.deep.equal(['open a', 'open b', 'a', 'a', 'a', 'a', 'b', 'b', 'a', 'a', 'a', 'a', 'b', 'close a', 'close b']);
+    expect(samples).to.deep.equal({ a: [[3, 4], [6], [8]], b: [[1], [2], [3]] });
   });
 
   it('closes every member it opened when a sample fails', async () => {
