@@ -14,8 +14,8 @@ import { BULK_MIN_CHARS, BulkWriter } from './bulkChannel.js';
 import { UNUSABLE_ENGINE_PREFIX } from './engine.js';
 import { messageOf } from './errors.js';
 import {
-  FATAL_PREFIX,
   CREDIT_BATCH_BYTES,
+  FATAL_PREFIX,
   meteredBytes,
   Outbox,
   type CallId,

@@ -11,7 +11,7 @@ import { rssBytes } from '../support/containment.js';
 
 const MB = 1024 * 1024;
 
-describe('containment: a client that stops reading', function () {
+describe('containment: output credit', function () {
   this.timeout(60_000);
 
   it('keeps host RSS bounded while a cell floods output and 100 kB tool inputs', () =>
