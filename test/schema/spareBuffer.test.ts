@@ -41,14 +41,16 @@ describe('SpareBuffer', () => {
   });
 
   it('frees the spare once nothing was given back for idleMs, each give-back restarting the wait', async () => {
-    const spare = new SpareBuffer(1 << 20, 300);
+    // Give-backs 500 ms apart for longer than idleMs: a stall of this process shorter than 1.5 s
+    // between two of them cannot fail it.
+    const spare = new SpareBuffer(1 << 20, 2000);
     try {
       const buffer = spare.take(1000);
       spare.giveBack(buffer);
-      for (const started = Date.now(); Date.now() - started < 600; ) {
-        await sleep(10);
+      for (let i = 0; i < 5; i++) {
+        await sleep(500);
         const again = spare.take(1000);
-        expect(again.buffer, 'kept while given back every 10 ms').to.equal(buffer.buffer);
+        expect(again.buffer, 'kept while given back every 500 ms').to.equal(buffer.buffer);
         spare.giveBack(again);
       }
       for (const started = Date.now(); buffer.buffer.byteLength > 0; await sleep(10)) {
