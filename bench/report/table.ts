@@ -1,6 +1,7 @@
 /**
- * The short table printed on stdout: every metric, then every goal (its ratio pooled and the
- * median of its per-round ratios) and every curve's slope.
+ * The short table printed on stdout: every metric, then every goal (its ratio pooled, the median
+ * of its per-round ratios, and the ratio its floors plus the sandbox hop alone would get) and
+ * every curve's slope.
  */
 import type { GoalResult, Metrics } from '../goals.js';
 import type { PeerTable } from '../peers/rounds.js';
@@ -23,8 +24,17 @@ export function metricsTable(metrics: Metrics): string {
 }
 
 export function goalsTable(goals: GoalResult[]): string {
-  const rows = goals.map((g) => [g.metric, g.goal, `${g.actual} ${g.unit}`, `${g.bound} ${g.unit}`, String(g.ratio), String(g.roundRatio ?? ''), g.met ? 'met' : 'MISSED']);
-  return table(['metric', 'goal', 'actual', 'bound', 'ratio', 'per round', ''], rows);
+  const rows = goals.map((g) => [
+    g.metric,
+    g.goal,
+    `${g.actual} ${g.unit}`,
+    `${g.bound} ${g.unit}`,
+    String(g.ratio),
+    String(g.roundRatio ?? ''),
+    String(g.hopFloorRatio ?? ''),
+    g.met ? 'met' : g.hopFloorRatio !== null && g.hopFloorRatio > 1 ? 'MISSED (out of reach with the hop)' : 'MISSED',
+  ]);
+  return table(['metric', 'goal', 'actual', 'bound', 'ratio', 'per round', 'hop floor', ''], rows);
 }
 
 export function curvesTable(curves: Record<string, Curve>): string {

@@ -22,6 +22,8 @@ const VALUES = ['payload_16mb_mbps', 'pipe_payload_16mb_mbps', 'idle_session_rss
 /** The goals with a fixed bound: their figures are not sampled in rounds beside a floor. */
 const UNROUNDED = ['respawn', 'terminate_cpu', 'idle_session_rss_kb'];
 const GOALS = ['execute_rtt', 'tool_call_rtt', 'tool_call_parallel', 'tool_call_rtt', 'tool_call_parallel', 'host_start', 'respawn', 'terminate_cpu', 'idle_session_rss_kb', 'payload_16mb_mbps'];
+/** Positions in GOALS of the goals whose floors leave out the hop to the sandbox process. */
+const WITHOUT_HOP = [1, 2];
 
 const PEER_ROWS = ['trivial_cell', 'one_tool_call', 'parallel_1000', 'payload_16mib', 'sessions_100x10', 'startup', 'idle_session_memory', 'running_cell_memory'];
 
@@ -65,10 +67,21 @@ describe('bench harness (smoke mode)', function () {
 
   it('checks every goal with a ratio, and a goal against a floor with the median of its per-round ratios too', () => {
     expect(results.goals.map((g: any) => g.metric)).to.deep.equal(GOALS);
-    for (const goal of results.goals) {
+    results.goals.forEach((goal: any, i: number) => {
       expect(positive(goal.ratio) && typeof goal.met === 'boolean', goal.metric).to.equal(true);
       expect(UNROUNDED.includes(goal.metric) ? goal.roundRatio === null : positive(goal.roundRatio), goal.metric).to.equal(true);
-    }
+      expect(WITHOUT_HOP.includes(i) ? positive(goal.hopFloorRatio) : goal.hopFloorRatio === null, `${goal.metric} (${goal.goal})`).to.equal(true);
+    });
+  });
+
+  it('says what the goals without the hop would get from a host that costs only its floors and the hop', () => {
+    const [rtt, parallel] = WITHOUT_HOP.map((i) => results.goals[i]);
+    const p50 = (name: string) => results.metrics[name].p50;
+    expect(rtt.hopFloorRatio).to.be.closeTo((p50('echo_rtt') + p50('sandbox_echo') + p50('isolate_callback_inproc')) / rtt.bound, 0.01 * rtt.hopFloorRatio);
+    expect(parallel.hopFloorRatio).to.be.closeTo(
+      (p50('echo_parallel') + p50('sandbox_echo_parallel') + p50('isolate_callback_parallel_inproc')) / parallel.bound,
+      0.01 * parallel.hopFloorRatio,
+    );
   });
 
   it('has the three scale curves with slopes, and their plot', async () => {
