@@ -1,7 +1,7 @@
 /**
- * LSP base-protocol framing as both ends write it: header and body in one buffer, and every
- * frame written in the same tick leaving in one `writev`. Shared by the host and the client so
- * the two writers cannot drift apart.
+ * LSP base-protocol framing as both ends write it: header and body in one buffer, and the frames
+ * written in the same turn leaving in one write (in writes of a pipe's capacity when they are
+ * more). Shared by the host and the client so the two writers cannot drift apart.
  */
 import type { Writable } from 'node:stream';
 import { SPARE_MIN_BYTES, type SpareBuffer } from './spareBuffer.js';
@@ -35,10 +35,19 @@ export function encodeFrame(json: JsonText, bytes: number): Buffer {
 const HEADER_ROOM = 36;
 
 /**
- * Collects the frames written during one event-loop turn and writes them, at the end of the turn,
- * as one buffer: one system call and one client wake-up for a cell's thousands of parallel tool
- * calls, and one stream write, callback and promise per turn instead of one per frame (the
- * stream's own bookkeeping for a corked write of each frame cost more than encoding it).
+ * A turn's frames are written at once when they reach a pipe's capacity, instead of at the turn's
+ * end: the reader starts on them while the rest are still being made. The host's frames of a burst
+ * of 2000 tool calls (about 400 KB) then leave in a few writes, and the client answers the first
+ * while the host frames the last; in one write, the client waited for the whole burst.
+ */
+export const EARLY_WRITE_BYTES = 64 * 1024;
+
+/**
+ * Collects the frames written during one event-loop turn and writes them as one buffer at the end
+ * of the turn, or as soon as they reach EARLY_WRITE_BYTES: a few system calls and client wake-ups
+ * for a cell's thousands of parallel tool calls, and one stream write, callback and promise per
+ * buffer instead of one per frame (the stream's own bookkeeping for a corked write of each frame
+ * cost more than encoding it).
  *
  * The turn ends in the check phase (`setImmediate`), not at `process.nextTick`: a write made
  * inside a host function that an isolate called runs outside Node's callback scope, and under
@@ -66,13 +75,14 @@ export class TickFrames {
 
   /**
    * Queues the frame of `json`, which is `bytes` UTF-8 bytes. The promise, shared by the frames of
-   * the turn, settles once the stream took them; ignoring it never makes an unhandled rejection.
+   * its buffer, settles once the stream took them; ignoring it never makes an unhandled rejection.
    */
   write(json: JsonText, bytes: number): Promise<void> {
     const turn = this.turn ?? this.open();
     this.bodies.push(json);
     this.lengths.push(bytes);
     this.room += HEADER_ROOM + bytes;
+    if (this.room >= EARLY_WRITE_BYTES) this.flush();
     return turn.written;
   }
 

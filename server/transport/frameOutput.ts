@@ -1,7 +1,8 @@
 /**
  * Writes framed messages to the output stream. The frames written in one turn leave as one
- * buffer in one write (TickFrames): a cell awaiting 2000 tool calls at once then costs a few
- * system calls and client wake-ups instead of 2000, and frames never interleave. Stream errors
+ * buffer in one write, or in writes of a pipe's capacity (TickFrames): a cell awaiting 2000 tool
+ * calls at once then costs a few system calls and client wake-ups instead of 2000, and frames
+ * never interleave. Stream errors
  * (EPIPE once the client is gone) are reported once and turn every later write into a rejection,
  * never into an unhandled 'error' event.
  */
