@@ -6,17 +6,25 @@
  * runtime exit also leads to settled. The final result goes to whoever observes the cell when it
  * settles (the observer and any terminators); if nobody does, it stays pending until the next
  * wait or terminate collects it.
+ *
+ * What the cell hands over in a response, its final result or output drained at a yield, counts
+ * as given when the response is produced; the writer may still replace that response with an
+ * error (server/handover.ts), and then the cell takes it back: the result is pending again, in its
+ * session's table, and the output buffered again, before what came since.
  */
 import type { CancellationToken } from 'vscode-jsonrpc/node';
 import type { CellResponse, CellStatus, ContentItem, EffectiveSessionLimits } from '../../schemas/index.js';
 import { DEFAULT_YIELD_TIME_MS } from '../../schemas/index.js';
 import { hostError } from '../errors.js';
+import { handingOver } from '../handover.js';
 import type { CellEvents, CellExit, CellProgram, CellRun } from '../sandbox/api.js';
 import type { StoreView } from '../sessions/sessionStore.js';
 import type { CellDelegates, CellIdentity } from './cellDelegates.js';
 import type { CellHost } from './cellHost.js';
 import { Observer, type ObserverKind } from './observer.js';
 import { OutputBuffer } from './outputBuffer.js';
+import { OutputLoans } from './outputLoans.js';
+import { ResultDelivery, type CellTable } from './resultDelivery.js';
 import { jsonStringBytes } from './outputItems.js';
 import { truncateItems } from './truncate.js';
 
@@ -36,16 +44,25 @@ type Phase =
   | { kind: 'running'; run: CellRun }
   | { kind: 'stopping'; run: CellRun }
   | { kind: 'finishing' }
-  | { kind: 'settled'; final: FinalResult; delivered: boolean };
+  | { kind: 'settled'; final: FinalResult; delivery: ResultDelivery };
 
-export interface CellOptions {
+/** Who answers with the final result: the observer, or a terminate. */
+interface Taker {
+  readonly receivedAt: number;
+  readonly maxOutputTokens: number | undefined;
+  resolve(response: CellResponse): void;
+  reject(error: unknown): void;
+}
+
+/** Waits for the cell to settle: a client's terminate, or a drop (its session closing) that takes the result unsent. */
+type Terminator = ({ kind: 'request' } & Taker) | { kind: 'drop'; settled: () => void };
+
+export interface CellOptions extends CellTable {
   identity: CellIdentity;
   limits: EffectiveSessionLimits;
   storeView: StoreView;
   delegates: CellDelegates;
   host: CellHost;
-  /** Called once the cell's result has been delivered: the cell is gone from its session's table. */
-  onCollected: () => void;
   /** Called once `cell/closed` has been sent. */
   onClosed: () => void;
 }
@@ -53,14 +70,13 @@ export interface CellOptions {
 export class Cell {
   private phase: Phase = { kind: 'starting', stopRequested: false };
   private observer: Observer | undefined;
-  private terminators = 0;
+  private readonly terminators: Terminator[] = [];
   private readonly output: OutputBuffer;
-  private readonly settledFinal: Promise<FinalResult>;
-  private resolveSettled!: (final: FinalResult) => void;
+  private readonly loans: OutputLoans;
 
   constructor(private readonly options: CellOptions) {
     this.output = new OutputBuffer(options.limits.maxOutputBytes);
-    this.settledFinal = new Promise((resolve) => (this.resolveSettled = resolve));
+    this.loans = new OutputLoans(options.identity.cellId, this.output, (action) => options.host.afterResponses(action));
   }
 
   get id(): string {
@@ -71,7 +87,7 @@ export class Cell {
   execute(program: CellProgram, yieldTimeMs: number | undefined, maxOutputTokens: number | undefined, token: CancellationToken, receivedAt: number): Promise<CellResponse> {
     if (token.isCancellationRequested) {
       // The cancelled execute takes the cell's (empty) terminated result, so nothing stays pending.
-      this.terminators++;
+      this.terminators.push({ kind: 'drop', settled: () => {} });
       this.settle('terminated', null);
       return Promise.reject(hostError.cancelledBeforeStart(this.id));
     }
@@ -89,10 +105,33 @@ export class Cell {
   }
 
   async terminate(receivedAt: number): Promise<CellResponse> {
+    if (this.phase.kind === 'settled') return this.collect(receivedAt, undefined);
+    this.stop();
+    return new Promise((resolve, reject) => this.terminators.push({ kind: 'request', receivedAt, maxOutputTokens: undefined, resolve, reject }));
+  }
+
+  /** Its session closes: stops the cell if it is live and drops its result; resolves once it settled. */
+  async close(): Promise<void> {
+    if (this.phase.kind === 'settled') return;
+    this.stop();
+    await new Promise<void>((settled) => this.terminators.push({ kind: 'drop', settled }));
+  }
+
+  /** `cell/yield`: ends the active observation window now. */
+  yieldObserver(): boolean {
+    if (this.observer === undefined) return false;
+    this.endObservation('yielded');
+    return true;
+  }
+
+  /** Whether the runtime is still alive (not yet settled). */
+  get live(): boolean {
+    return this.phase.kind !== 'settled';
+  }
+
+  private stop(): void {
     const phase = this.phase;
     switch (phase.kind) {
-      case 'settled':
-        return this.collect(receivedAt, undefined);
       case 'starting':
         phase.stopRequested = true;
         break;
@@ -106,23 +145,9 @@ export class Cell {
         this.options.delegates.cancelAll(`cell ${this.id} was terminated`);
         break;
       case 'stopping':
+      case 'settled':
         break;
     }
-    this.terminators++;
-    const final = await this.settledFinal;
-    return this.sendable(final, this.responseOf(final.status, final.items, final.error, receivedAt, undefined));
-  }
-
-  /** `cell/yield`: ends the active observation window now. */
-  yieldObserver(): boolean {
-    if (this.observer === undefined) return false;
-    this.endObservation('yielded');
-    return true;
-  }
-
-  /** Whether the runtime is still alive (not yet settled). */
-  get live(): boolean {
-    return this.phase.kind !== 'settled';
   }
 
   private attach(kind: ObserverKind, receivedAt: number, maxOutputTokens: number | undefined, token: CancellationToken): Observer {
@@ -201,55 +226,60 @@ export class Cell {
     this.settle('completed', exit.error ?? refused);
   }
 
-  /**
-   * The final result goes to the observer and every terminator; it counts as delivered only when
-   * one of their responses can be sent, otherwise it stays pending for a wait that asks for less.
-   */
+  /** Settles the cell once no output is on loan (outputLoans.ts): the final result takes what came back. */
   private settle(status: FinalResult['status'], error: string | null): void {
+    this.loans.after(() => this.settleNow(status, error));
+  }
+
+  /**
+   * The final result goes to the observer and every terminator; it is handed out when one of their
+   * responses can be sent, otherwise it stays pending for a wait that asks for less.
+   */
+  private settleNow(status: FinalResult['status'], error: string | null): void {
+    const { host, identity } = this.options;
     this.options.storeView.release();
     const drained = this.output.drain();
     const final: FinalResult = { status, error, items: drained.items, itemBytes: drained.jsonBytes };
+    const delivery = new ResultDelivery(this.id, this.options);
+    this.phase = { kind: 'settled', final, delivery };
     const observer = this.observer;
     this.observer = undefined;
-    let delivered = false;
-    if (observer !== undefined) {
-      try {
-        observer.resolve(this.sendable(final, this.responseOf(status, final.items, error, observer.receivedAt, observer.maxOutputTokens)));
-        delivered = true;
-      } catch (tooLarge) {
-        observer.reject(tooLarge);
-      }
+    const terminators = this.terminators.splice(0);
+    if (observer !== undefined) this.answer(final, delivery, observer);
+    for (const terminator of terminators) {
+      if (terminator.kind === 'request') this.answer(final, delivery, terminator);
+      else delivery.drop();
     }
-    if (!delivered && this.terminators > 0) delivered = this.oversize(final, this.responseOf(status, final.items, error, performance.now(), undefined)) === undefined;
-    this.phase = { kind: 'settled', final, delivered };
-    this.options.host.releaseActiveCell();
-    this.resolveSettled(final);
-    if (delivered) this.options.onCollected();
-    this.options.host.afterResponses(() => {
-      this.options.host.cellClosed({ sessionId: this.options.identity.sessionId, cellId: this.id, status, resultPending: !delivered });
+    host.releaseActiveCell();
+    for (const terminator of terminators) if (terminator.kind === 'drop') terminator.settled();
+    // By then the writer has ruled on every response that carried the result (handover.ts).
+    host.afterResponses(() => {
+      host.cellClosed({ sessionId: identity.sessionId, cellId: this.id, status, resultPending: delivery.pending });
       this.options.onClosed();
     });
   }
 
-  /** A wait or terminate on a settled cell takes its pending result; the cell is then gone. */
-  private collect(receivedAt: number, maxOutputTokens: number | undefined): CellResponse {
-    if (this.phase.kind !== 'settled') throw new Error(`cell ${this.id} collected before it settled`);
-    const { final } = this.phase;
-    const response = this.sendable(final, this.responseOf(final.status, final.items, final.error, receivedAt, maxOutputTokens));
-    this.phase.delivered = true;
-    this.options.onCollected();
-    return response;
+  /** Answers with the final result, handed out, or -32031 when the response could not be sent. */
+  private answer(final: FinalResult, delivery: ResultDelivery, taker: Taker): void {
+    const response = this.responseOf(final.status, final.items, final.error, taker.receivedAt, taker.maxOutputTokens);
+    const bytes = this.oversize(final, response);
+    if (bytes === undefined) taker.resolve(handingOver(response, delivery.handOut()));
+    else taker.reject(hostError.resultTooLarge(this.id, bytes, this.options.host.maxResponseBytes));
   }
 
-  /** The response, or a -32031 error when it could not be sent (the result then stays pending). */
-  private sendable(final: FinalResult, response: CellResponse): CellResponse {
+  /** A wait or terminate on a settled cell takes its pending result; the cell leaves its session's table. */
+  private collect(receivedAt: number, maxOutputTokens: number | undefined): CellResponse {
+    const phase = this.phase;
+    if (phase.kind !== 'settled' || !phase.delivery.pending) throw new Error(`cell ${this.id} has no pending result to collect`);
+    const { final } = phase;
+    const response = this.responseOf(final.status, final.items, final.error, receivedAt, maxOutputTokens);
     const bytes = this.oversize(final, response);
     if (bytes !== undefined) throw hostError.resultTooLarge(this.id, bytes, this.options.host.maxResponseBytes);
-    return response;
+    return handingOver(response, phase.delivery.handOut());
   }
 
   /** The response's size when it is over what the connection can send; the exact size is only computed near the limit. */
-  private oversize(final: FinalResult, response: CellResponse): number | undefined {
+  private oversize(final: Pick<FinalResult, 'itemBytes' | 'error'>, response: CellResponse): number | undefined {
     const room = this.options.host.maxResponseBytes - RESPONSE_OVERHEAD_BYTES;
     const bound = final.itemBytes + jsonStringBytes(final.error ?? '') + JSON.stringify(response.pendingToolCalls).length;
     if (bound <= room) return undefined;
@@ -257,23 +287,27 @@ export class Cell {
     return bytes <= room ? undefined : bytes;
   }
 
-  /**
-   * Ends the observation with the output so far. Output too large to send stays buffered for the
-   * next observation, which can ask for less (maxOutputTokens), as a final result does.
-   */
+  /** Ends the observation once no output is on loan (outputLoans.ts), so output keeps its order. */
   private endObservation(status: 'yielded'): void {
     const observer = this.observer;
     if (observer === undefined) return;
+    this.loans.after(() => {
+      if (this.observer === observer) this.answerObserver(observer, status);
+    });
+  }
+
+  /**
+   * Answers with the output so far, lent until the writer rules on the response. Output too large
+   * to send stays buffered for the next observation, which can ask for less (maxOutputTokens), as a
+   * final result does.
+   */
+  private answerObserver(observer: Observer, status: 'yielded'): void {
     this.observer = undefined;
     const pending = this.output.peek();
     const response = this.responseOf(status, pending.items, null, observer.receivedAt, observer.maxOutputTokens);
-    const bytes = this.oversize({ status: 'completed', error: null, items: pending.items, itemBytes: pending.jsonBytes }, response);
-    if (bytes !== undefined) {
-      observer.reject(hostError.outputTooLarge(this.id, bytes, this.options.host.maxResponseBytes));
-      return;
-    }
-    this.output.drain();
-    observer.resolve(response);
+    const bytes = this.oversize({ error: null, itemBytes: pending.jsonBytes }, response);
+    if (bytes !== undefined) observer.reject(hostError.outputTooLarge(this.id, bytes, this.options.host.maxResponseBytes));
+    else observer.resolve(pending.items.length === 0 ? response : handingOver(response, this.loans.lend()));
   }
 
   private responseOf(status: CellStatus, items: ContentItem[], error: string | null, receivedAt: number, maxOutputTokens: number | undefined): CellResponse {

@@ -72,6 +72,7 @@ export class Session {
       delegates,
       host,
       onCollected: () => this.cells.delete(cellId),
+      onReturned: () => this.cells.set(cellId, cell),
       onClosed: () => this.cellClosed(),
     });
     this.cells.set(cellId, cell);
@@ -113,8 +114,7 @@ export class Session {
    * (which also answers every in-flight observation). Pending results are dropped with the store.
    */
   async close(): Promise<void> {
-    const now = performance.now();
-    await Promise.all([...this.cells.values()].filter((cell) => cell.live).map((cell) => cell.terminate(now)));
+    await Promise.all([...this.cells.values()].map((cell) => cell.close()));
     if (this.unclosed > 0) await new Promise<void>((resolve) => (this.allClosed = resolve));
     this.cells.clear();
     this.realm?.dispose();

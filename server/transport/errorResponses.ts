@@ -4,6 +4,7 @@
  */
 import type { ResponseMessage } from 'vscode-jsonrpc/node';
 import { ErrorCode, type ErrorData, type ErrorKind } from '../../schemas/errors.js';
+import type { Handover } from '../handover.js';
 
 export type JsonRpcId = string | number;
 
@@ -17,6 +18,13 @@ function errorResponse(id: JsonRpcId | null, kind: ErrorKind, message: string, e
 }
 
 const sizeData = (messageBytes: number, maxMessageBytes: number) => ({ limit: 'maxMessageBytes', messageBytes, maxMessageBytes });
+
+/** What a -32031 says about the handover (server/handover.ts) its response carried. */
+type HandoverName = Pick<Handover, 'cellId' | 'what'>;
+
+// Concurrent terminates share one result: another of their responses may have carried it.
+const kept = ({ cellId, what }: HandoverName) =>
+  what === 'result' ? `the result of cell ${cellId} stays pending (unless another response carried it)` : `the output of cell ${cellId} stays buffered and the cell runs on`;
 
 export const transportError = {
   incomingTooLarge(messageBytes: number, maxMessageBytes: number): ErrorResponse {
@@ -50,6 +58,24 @@ export const transportError = {
       'MessageTooLarge',
       `The batch response of ${batchBytes} bytes exceeds maxMessageBytes (${maxMessageBytes}), so this request's ${responseBytes}-byte response was not sent. Send fewer requests per batch, ask for less, or raise --max-message-bytes.`,
       sizeData(batchBytes, maxMessageBytes),
+    );
+  },
+  /** Replaces a response over maxMessageBytes that hands over a cell's result or output, which the cell keeps. */
+  handoverTooLarge(id: JsonRpcId | null, handover: HandoverName, messageBytes: number, maxMessageBytes: number): ErrorResponse {
+    return errorResponse(
+      id,
+      'MessageTooLarge',
+      `The response of ${messageBytes} bytes exceeds maxMessageBytes (${maxMessageBytes}), so it was not sent; ${kept(handover)}: collect it with cell/wait (a shorter request id, a smaller maxOutputTokens), or raise --max-message-bytes.`,
+      { ...sizeData(messageBytes, maxMessageBytes), cellId: handover.cellId },
+    );
+  },
+  /** Replaces a response that hands over a cell's result or output and does not fit its batch's array; the cell keeps it. */
+  handoverOutOfBatch(id: JsonRpcId, handover: HandoverName, responseBytes: number, batchBytes: number, maxMessageBytes: number): ErrorResponse {
+    return errorResponse(
+      id,
+      'MessageTooLarge',
+      `The batch response would be at least ${batchBytes} bytes, over maxMessageBytes (${maxMessageBytes}), so this request's ${responseBytes}-byte response was not sent; ${kept(handover)}: collect it with a cell/wait outside this batch or with a smaller maxOutputTokens, or raise --max-message-bytes.`,
+      { ...sizeData(batchBytes, maxMessageBytes), cellId: handover.cellId },
     );
   },
   /** Stands in for a malformed client answer to a pending host request, so that request fails. */

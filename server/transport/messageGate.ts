@@ -75,19 +75,26 @@ export class MessageGate {
     else if (verdict.kind === 'reply') this.options.writer.writeTransportReply(verdict.response);
   }
 
-  /** JSON-RPC 2.0 section 6: one array answers the batch, in element order. */
+  /**
+   * JSON-RPC 2.0 section 6: one array answers the batch, in element order. Every element is judged
+   * (its slot reserved) before any is dispatched, so the batch knows all its slots when the first
+   * response arrives (BatchReply rules on handovers as they come).
+   */
   private acceptBatch(values: unknown[], forward: DataCallback): void {
+    const { maxMessageBytes, logger, writer } = this.options;
     if (values.length === 0) {
-      this.options.writer.writeTransportReply(transportError.emptyBatch());
+      writer.writeTransportReply(transportError.emptyBatch());
       return;
     }
-    const batch = new BatchReply(this.options.writer.writeBatch);
+    const batch = new BatchReply({ maxMessageBytes, logger, write: writer.writeBatch });
+    const forwarded: Message[] = [];
     for (const value of values) {
       const verdict = this.judge(classify(value), (id) => ({ kind: 'batch', reply: batch, slot: batch.reserve(id) }));
-      if (verdict.kind === 'forward') forward(verdict.message);
+      if (verdict.kind === 'forward') forwarded.push(verdict.message);
       else if (verdict.kind === 'reply') batch.add(serialize(verdict.response));
     }
     batch.seal();
+    forwarded.forEach((message) => forward(message));
   }
 
   private judge(message: Classified, route: (id: JsonRpcId) => ResponseRoute): Verdict {

@@ -2,7 +2,8 @@
  * The host's MessageWriter: serializes each message once, enforces `maxMessageBytes` on the way
  * out, releases in-flight ids as their responses are written, and assembles batch replies.
  *
- * Over the limit: a response is replaced by a -32031 error for the same id; a request makes
+ * Over the limit: a response is replaced by a -32031 error for the same id (a response that hands
+ * over a cell's result or output tells the cell, which keeps it: server/handover.ts); a request makes
  * `write()` reject, which vscode-jsonrpc turns into a -32099 rejection of that `sendRequest`
  * carrying our message; a notification is dropped with a log line.
  *
@@ -12,6 +13,7 @@
 import type { Writable } from 'node:stream';
 import type { MessageWriter, NotificationMessage, RequestMessage, ResponseMessage } from 'vscode-jsonrpc';
 import { AbstractMessageWriter, Message } from '../jsonRpc.js';
+import { handoverOf, type Handover } from '../handover.js';
 import type { Logger } from '../log.js';
 import type { BatchReply } from './batchReply.js';
 import { transportError, type ErrorResponse, type JsonRpcId } from './errorResponses.js';
@@ -63,25 +65,14 @@ export class HostMessageWriter extends AbstractMessageWriter implements MessageW
    * tracking: a duplicate's error carries the id of the request still in flight.
    */
   writeTransportReply(response: ErrorResponse): void {
-    const entry = this.fit(serialize(response));
+    const entry = this.fit(serialize(response), undefined);
     this.output.write(entry.json, entry.bytes).catch(ignore); // failures are reported by FrameOutput
   }
 
-  /** Writes a complete batch as one array, releasing its request ids first (see writeResponse). */
+  /** Writes a complete batch as one array (BatchReply fitted it), releasing its request ids first (see writeResponse). */
   readonly writeBatch = (entries: Serialized[], reply: BatchReply): void => {
     reply.requestIds.forEach((id) => this.inFlight.release(id));
-    const arrayBytes = (list: Serialized[]) => list.reduce((sum, entry) => sum + entry.bytes + 1, 1);
-    const total = arrayBytes(entries);
-    if (total > this.maxMessageBytes) {
-      // Replace the largest responses with small -32031 errors until the array fits.
-      const bySize = entries.map((entry, index) => ({ entry, index })).sort((a, b) => b.entry.bytes - a.entry.bytes);
-      for (const { entry, index } of bySize) {
-        if (arrayBytes(entries) <= this.maxMessageBytes) break;
-        entries[index] = serialize(transportError.batchTooLarge(entry.id, entry.bytes, total, this.maxMessageBytes));
-      }
-      this.logger.warn(`A batch response of ${total} bytes exceeds maxMessageBytes (${this.maxMessageBytes}); its largest responses were replaced by -32031 errors.`);
-    }
-    const bytes = arrayBytes(entries);
+    const bytes = entries.reduce((sum, entry) => sum + entry.bytes + 1, 1);
     if (bytes > this.maxMessageBytes) {
       this.logger.error(`A batch response is still ${bytes} bytes after shrinking (maxMessageBytes ${this.maxMessageBytes}); it was not sent.`);
       return;
@@ -103,18 +94,21 @@ export class HostMessageWriter extends AbstractMessageWriter implements MessageW
     super.dispose();
   }
 
+  /** A response that hands something over (server/handover.ts) is ruled on here, or by its batch. */
   private writeResponse(response: ResponseMessage): Promise<void> {
     const id = response.id;
+    const handover = handoverOf(response.result);
     let entry: Serialized;
     try {
       entry = serialize(response);
     } catch (error) {
       this.logger.error(`The response to request ${JSON.stringify(id)} is not serializable: ${describe(error)}`);
-      entry = serialize(transportError.internal(id, `the response could not be serialized as JSON (${describe(error)})`));
+      handover?.refused();
+      return this.writeResponse(transportError.internal(id, `the response could not be serialized as JSON (${describe(error)})`));
     }
     const route = id === null ? undefined : this.inFlight.routeOf(id);
     if (route?.kind === 'batch') {
-      route.reply.fill(route.slot, entry);
+      route.reply.fill(route.slot, entry, handover);
       return Promise.resolve();
     }
     // The id is released before the write and the promise resolves without waiting for the
@@ -123,7 +117,7 @@ export class HostMessageWriter extends AbstractMessageWriter implements MessageW
     // promise, always before it dispatches any new request (setImmediate). Write failures are
     // reported by FrameOutput through onError.
     if (route !== undefined) this.inFlight.release(id as JsonRpcId);
-    const fitted = this.fit(entry);
+    const fitted = this.fit(entry, handover);
     this.output.write(fitted.json, fitted.bytes).catch(ignore);
     return Promise.resolve();
   }
@@ -162,14 +156,21 @@ export class HostMessageWriter extends AbstractMessageWriter implements MessageW
     return this.output.write(entry.json, entry.bytes);
   }
 
-  /** A response over the limit becomes a -32031 error for its id (or for null, if even that id is too large). */
-  private fit(entry: Serialized): Serialized {
-    if (entry.bytes <= this.maxMessageBytes) return entry;
+  /**
+   * A response over the limit becomes a -32031 error for its id (or for null, if even that id is
+   * too large); one that hands something over is ruled on: sent, or refused with an error naming the cell.
+   */
+  private fit(entry: Serialized, handover: Handover | undefined): Serialized {
+    if (entry.bytes <= this.maxMessageBytes) {
+      handover?.sent();
+      return entry;
+    }
     this.logger.warn(`The response to request ${String(entry.id).slice(0, 80)} is ${entry.bytes} bytes, over maxMessageBytes (${this.maxMessageBytes}); sent -32031 instead.`);
-    const replacement = serialize(transportError.outgoingTooLarge(entry.id, entry.bytes, this.maxMessageBytes));
-    return replacement.bytes <= this.maxMessageBytes
-      ? replacement
-      : serialize(transportError.outgoingTooLarge(null, entry.bytes, this.maxMessageBytes));
+    handover?.refused();
+    const tooLarge = (id: JsonRpcId | null) =>
+      serialize(handover === undefined ? transportError.outgoingTooLarge(id, entry.bytes, this.maxMessageBytes) : transportError.handoverTooLarge(id, handover, entry.bytes, this.maxMessageBytes));
+    const replacement = tooLarge(entry.id);
+    return replacement.bytes <= this.maxMessageBytes ? replacement : tooLarge(null);
   }
 }
 

@@ -1,6 +1,7 @@
 /** A scripted client for the host transport: raw frames in, parsed messages out, over PassThrough streams. */
 import { PassThrough } from 'node:stream';
 import { ResponseError, type CancellationToken } from 'vscode-jsonrpc/node';
+import { handingOver, type Handover } from '../../server/handover.js';
 import type { Logger } from '../../server/log.js';
 import { FrameParser } from '../../schemas/frameParser.js';
 import { createHostTransport, type HostTransport, type HostTransportOptions } from '../../server/transport/hostTransport.js';
@@ -23,8 +24,9 @@ export function recordingLogger(lines: LogLine[]): Logger {
 type Json = any;
 
 /**
- * Host side: a transport with an echo-style star handler. Client side: `send`/`sendRaw` frames
- * and `next()` the host's messages in order.
+ * Host side: a transport with an echo-style star handler (`handover` answers a result carrying a
+ * Handover, as a cell's result does, and records the writer's rulings). Client side:
+ * `send`/`sendRaw` frames and `next()` the host's messages in order.
  */
 export class Peer {
   readonly input = new PassThrough();
@@ -33,6 +35,8 @@ export class Peer {
   readonly transport: HostTransport;
   private readonly received: Json[] = [];
   private readonly waiters: ((message: Json) => void)[] = [];
+  /** The writer's rulings on `handover` results, in order: `<cellId> sent` or `<cellId> refused`. */
+  readonly rulings: string[] = [];
   /** Keys of `hold` requests whose handler ran, in order. */
   readonly started: string[] = [];
   private readonly holds = new Map<string, () => void>();
@@ -98,6 +102,10 @@ export class Peer {
     else this.received.push(message);
   }
 
+  private handover(cellId: string): Handover {
+    return { cellId, what: 'result', sent: () => this.rulings.push(`${cellId} sent`), refused: () => this.rulings.push(`${cellId} refused`) };
+  }
+
   private async handle(method: string, params: Json, token: CancellationToken): Promise<unknown> {
     switch (method) {
       case 'echo':
@@ -106,6 +114,8 @@ export class Peer {
         return undefined;
       case 'big':
         return 'x'.repeat(params.size);
+      case 'handover':
+        return handingOver({ text: 'x'.repeat(params.size) }, this.handover(params.cellId));
       case 'hold':
         this.started.push(params.key);
         await new Promise<void>((resolve) => {

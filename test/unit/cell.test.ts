@@ -1,77 +1,11 @@
-/**
- * The cell state machine in process, with a stub sandbox whose runtime stops only when the test
- * says so: this makes overlapping terminates deterministic, which no timing over a real isolate can.
- */
+/** The cell state machine in process, over the stub sandbox of cellHarness.ts; and DelegateChannel. */
 import { expect } from 'chai';
 import { CancellationTokenSource, ResponseError } from 'vscode-jsonrpc/node';
-import type { CellClosedParams, CellResponse } from '../../schemas/index.js';
-import { Cell } from '../../server/cells/cell.js';
-import { CellDelegates } from '../../server/cells/cellDelegates.js';
+import type { CellResponse } from '../../schemas/index.js';
 import type { RequestSettler } from '../../schemas/rpcDispatcher.js';
 import { DelegateChannel } from '../../server/delegate/delegateChannel.js';
 import { silentLogger } from '../../server/log.js';
-import type { CellEvents, CellExit, CellRun, CellStarter } from '../../server/sandbox/api.js';
-import { MemoryBudget } from '../../server/sessions/memoryBudget.js';
-import { SessionStore } from '../../server/sessions/sessionStore.js';
-import { DEFAULT_SESSION_LIMITS } from '../../schemas/index.js';
-
-class StubRun implements CellRun {
-  readonly done: Promise<CellExit>;
-  terminateCalls = 0;
-  private finish!: (exit: CellExit) => void;
-  constructor() {
-    this.done = new Promise((resolve) => (this.finish = resolve));
-  }
-  terminate(): void {
-    this.terminateCalls++;
-  }
-  exit(exit: CellExit): void {
-    this.finish(exit);
-  }
-}
-
-function harness() {
-  const run = new StubRun();
-  let events: CellEvents | undefined;
-  const sandbox: CellStarter = {
-    start: async (_program, cellEvents) => {
-      events = cellEvents;
-      return run;
-    },
-  };
-  const closed: CellClosedParams[] = [];
-  const identity = { sessionId: 's', cellId: '1', toolCallId: null };
-  const channel = new DelegateChannel({ request: () => 0, cancelRequest: () => {} }, 10, silentLogger);
-  const cell = new Cell({
-    identity,
-    limits: { ...DEFAULT_SESSION_LIMITS },
-    storeView: new SessionStore(1000, new MemoryBudget(1 << 20)).snapshot(),
-    delegates: new CellDelegates(identity, new Map(), channel, 10, silentLogger, new MemoryBudget(1 << 20)),
-    host: {
-      sandbox,
-      logger: silentLogger,
-      maxResponseBytes: 64 << 20,
-      streamOutput: () => {},
-      cellClosed: (params) => closed.push(params),
-      afterResponses: (action) => setImmediate(action),
-      commitStore: () => null,
-      releaseActiveCell: () => {},
-    },
-    onCollected: () => {},
-    onClosed: () => {},
-  });
-  const program = {
-    sessionId: 's',
-    source: '',
-    language: 'javascript' as const,
-    filename: 'cell-1.js',
-    tools: [],
-    limits: { heapLimitMb: 8, cpuTimeLimitMs: 1000, wallTimeLimitMs: null, maxOutputBytes: 1000, maxPendingToolCalls: 256 },
-  };
-  return { cell, run, closed, program, events: () => events as CellEvents };
-}
-
-const tick = () => new Promise((resolve) => setImmediate(resolve));
+import { harness, tick } from './cellHarness.js';
 
 describe('Cell state machine', () => {
   it('answers overlapping terminates and the observer with one outcome, and closes once', async () => {

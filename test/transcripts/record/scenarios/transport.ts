@@ -18,6 +18,21 @@ function fatalHeader(name: string, what: string, bytes: string): Scenario {
   };
 }
 
+/** With --max-message-bytes 4096, two such responses fit alone but not in one batch array. */
+const BATCH_HOST_ARGS = ['--max-message-bytes', '4096'];
+const BULK = 2500;
+
+/** A cell of session `s` blocked on tools.gate(), its execute ended by cell/yield; resolves with the gate's request. */
+async function gatedCell(client: ScriptedClient, cellId: string, source: string, tools = ['gate']): Promise<Message> {
+  const execute = client.request('cell/execute', { sessionId: 's', source, tools: tools.map((name) => ({ name })) });
+  const gate = await client.hostRequest('delegate/invokeTool', (p) => p.cellId === cellId && p.tool.name === 'gate');
+  await client.call('cell/yield', { sessionId: 's', cellId });
+  await execute;
+  return gate;
+}
+
+const batchWait = (id: string, cellId: string) => ({ jsonrpc: '2.0', id, method: 'cell/wait', params: { sessionId: 's', cellId } });
+
 export const transport: Scenario[] = [
   {
     name: 'transport-parse-error',
@@ -98,6 +113,68 @@ export const transport: Scenario[] = [
       await nullIdError(client, -32600);
       client.send([{ jsonrpc: '2.0', method: 'initialized' }, { jsonrpc: '2.0', method: 'no/such' }]);
       await client.call('session/open', { sessionId: 'marker' });
+    },
+  },
+  {
+    name: 'transport-batch-results',
+    description: [
+      'With --max-message-bytes 4096: a batch whose array cannot carry two cell results keeps the first that arrives;',
+      'the other gets -32031 with data.cellId and stays pending for a later wait. A result that settles into a batch',
+      'wait and is not sent is pending: its cell/closed says resultPending: true.',
+    ],
+    hostArgs: BATCH_HOST_ARGS,
+    async run(client) {
+      await start(client);
+      await client.call('session/open', { sessionId: 's' });
+      const source = (cellId: string) => `await tools.gate(); text("${cellId}".repeat(${BULK}))`;
+      // Cells 1 and 2 finish unobserved, then one batch collects both.
+      for (const cellId of ['1', '2']) {
+        client.answer(await gatedCell(client, cellId, source(cellId)), { result: null });
+        await client.notification('cell/closed', (p) => p.cellId === cellId);
+      }
+      client.send([batchWait('w1', '1'), batchWait('w2', '2')]);
+      await client.waitFor((m) => Array.isArray(m), 'the first batch response');
+      await client.call('cell/wait', { sessionId: 's', cellId: '2' });
+      // Cells 3 and 4 finish while a batch waits on both.
+      const gates = [await gatedCell(client, '3', source('3')), await gatedCell(client, '4', source('4'))];
+      client.send([batchWait('w3', '3'), batchWait('w4', '4')]);
+      await client.call('cell/yield', { sessionId: 's', cellId: '99' });
+      for (const [index, cellId] of ['3', '4'].entries()) {
+        client.answer(gates[index]!, { result: null });
+        await client.notification('cell/closed', (p) => p.cellId === cellId);
+      }
+      await client.waitFor((m) => Array.isArray(m), 'the second batch response');
+      await client.call('cell/wait', { sessionId: 's', cellId: '4' });
+    },
+  },
+  {
+    name: 'transport-batch-output',
+    description: [
+      'With --max-message-bytes 4096: yielded output a batch array cannot carry gets -32031 with data.cellId and stays',
+      'buffered, in order; the cell runs on and the next wait returns it.',
+    ],
+    hostArgs: BATCH_HOST_ARGS,
+    async run(client) {
+      await start(client);
+      await client.call('session/open', { sessionId: 's' });
+      const more: Message[] = [];
+      for (const cellId of ['1', '2']) {
+        const gate = await gatedCell(client, cellId, `await tools.gate(); text("${cellId}".repeat(${BULK})); await tools.more(); text("end")`, ['gate', 'more']);
+        client.answer(gate, { result: null });
+        // The output leaves the cell before its next tool call: it is buffered once the call arrives.
+        more.push(await client.hostRequest('delegate/invokeTool', (p) => p.cellId === cellId && p.tool.name === 'more'));
+      }
+      client.send([batchWait('w1', '1'), batchWait('w2', '2')]);
+      await client.call('cell/yield', { sessionId: 's', cellId: '1' });
+      await client.call('cell/yield', { sessionId: 's', cellId: '2' });
+      await client.waitFor((m) => Array.isArray(m), 'the batch response');
+      await client.call('cell/wait', { sessionId: 's', cellId: '2', yieldTimeMs: 0 });
+      for (const [index, cellId] of ['1', '2'].entries()) {
+        const last = client.request('cell/wait', { sessionId: 's', cellId });
+        client.answer(more[index]!, { result: null });
+        await last;
+        await client.notification('cell/closed', (p) => p.cellId === cellId);
+      }
     },
   },
   {
