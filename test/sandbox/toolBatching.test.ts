@@ -153,6 +153,25 @@ describe('sandbox: batched tool calls', () => {
     expect(t.held).to.deep.equal([]);
   });
 
+  it('sends the calls of a long synchronous stretch in batches of 256 while it goes on', async () => {
+    const t = heldTools();
+    // The stretch never ends: only the batches it filled can have left.
+    const run = await sandbox.start(program(`for (let i = 0; i < 600; i++) tools.echo(i); for (;;) {}`, { tools }), t.events);
+    await t.arrived(512);
+    run.terminate();
+    expect(await run.done).to.deep.equal({ kind: 'terminated' });
+    expect(t.held.map((call) => call.input)).to.deep.equal(Array.from({ length: 512 }, (_, i) => i));
+  });
+
+  it('sends queued calls once their inputs reach 64 KiB, while the stretch goes on', async () => {
+    const t = heldTools();
+    const run = await sandbox.start(program(`const big = 'x'.repeat(40000); for (let i = 0; i < 3; i++) tools.echo(big + i); for (;;) {}`, { tools }), t.events);
+    await t.arrived(2);
+    run.terminate();
+    expect(await run.done).to.deep.equal({ kind: 'terminated' });
+    expect(t.held.map((call) => call.input)).to.deep.equal(['x'.repeat(40000) + 0, 'x'.repeat(40000) + 1]);
+  });
+
   it('drops answers in flight when the cell is terminated, and the next cell runs', async () => {
     const t = heldTools();
     const run = await sandbox.start(program(`await Promise.all(Array.from({ length: 50 }, (_, i) => tools.echo(i)))`, { tools }), t.events);
