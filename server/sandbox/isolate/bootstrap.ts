@@ -35,8 +35,8 @@ export function bootstrap(bridge: IsolateBridge, constants: BootstrapConstants):
   const FLUSH_BYTES = 65536;
   const IDLE_MS = 2;
   // A long synchronous stretch sends its calls as it makes them, in batches of this many calls or
-  // inputs this large: the host and the client work on the first while the cell makes the rest
-  // (2000 calls at once: a fifth less time per call than one batch at the stretch's end).
+  // inputs this large: the host and the client work on the first while the cell makes the rest,
+  // or computes after making them.
   const CALL_BATCH_CALLS = 256;
   const CALL_BATCH_BYTES = 65536;
   const MAX_TIMERS = constants.maxPendingTimers;
