@@ -261,21 +261,29 @@ export class Cell {
 
   /** Answers with the final result, handed out, or -32031 when the response could not be sent. */
   private answer(final: FinalResult, delivery: ResultDelivery, taker: Taker): void {
-    const response = this.responseOf(final.status, final.items, final.error, taker.receivedAt, taker.maxOutputTokens);
-    const bytes = this.oversize(final, response);
-    if (bytes === undefined) taker.resolve(handingOver(response, delivery.handOut()));
-    else taker.reject(hostError.resultTooLarge(this.id, bytes, this.options.host.maxResponseBytes));
+    let response: CellResponse;
+    try {
+      response = this.finalResponse(final, delivery, taker.receivedAt, taker.maxOutputTokens);
+    } catch (tooLarge) {
+      taker.reject(tooLarge);
+      return;
+    }
+    taker.resolve(response);
   }
 
   /** A wait or terminate on a settled cell takes its pending result; the cell leaves its session's table. */
   private collect(receivedAt: number, maxOutputTokens: number | undefined): CellResponse {
     const phase = this.phase;
     if (phase.kind !== 'settled' || !phase.delivery.pending) throw new Error(`cell ${this.id} has no pending result to collect`);
-    const { final } = phase;
+    return this.finalResponse(phase.final, phase.delivery, receivedAt, maxOutputTokens);
+  }
+
+  /** The final result's response, handed out; a -32031 error, thrown, when it could not be sent (the result stays pending). */
+  private finalResponse(final: FinalResult, delivery: ResultDelivery, receivedAt: number, maxOutputTokens: number | undefined): CellResponse {
     const response = this.responseOf(final.status, final.items, final.error, receivedAt, maxOutputTokens);
     const bytes = this.oversize(final, response);
     if (bytes !== undefined) throw hostError.resultTooLarge(this.id, bytes, this.options.host.maxResponseBytes);
-    return handingOver(response, phase.delivery.handOut());
+    return handingOver(response, delivery.handOut());
   }
 
   /** The response's size when it is over what the connection can send; the exact size is only computed near the limit. */

@@ -143,4 +143,5 @@ export class BatchReply {
   }
 }
 
-const arrayBytes = (entries: Serialized[]) => entries.reduce((sum, entry) => sum + entry.bytes + 1, 1);
+/** The size of the JSON array of `entries`: brackets and commas included. */
+export const arrayBytes = (entries: Serialized[]) => entries.reduce((sum, entry) => sum + entry.bytes + 1, 1);

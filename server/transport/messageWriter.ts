@@ -15,7 +15,7 @@ import type { MessageWriter, NotificationMessage, RequestMessage, ResponseMessag
 import { AbstractMessageWriter, Message } from '../jsonRpc.js';
 import { handoverOf, type Handover } from '../handover.js';
 import type { Logger } from '../log.js';
-import type { BatchReply } from './batchReply.js';
+import { arrayBytes, type BatchReply } from './batchReply.js';
 import { transportError, type ErrorResponse, type JsonRpcId } from './errorResponses.js';
 import { FrameOutput } from './frameOutput.js';
 import type { InFlightRequests } from './inFlightRequests.js';
@@ -72,7 +72,7 @@ export class HostMessageWriter extends AbstractMessageWriter implements MessageW
   /** Writes a complete batch as one array (BatchReply fitted it), releasing its request ids first (see writeResponse). */
   readonly writeBatch = (entries: Serialized[], reply: BatchReply): void => {
     reply.requestIds.forEach((id) => this.inFlight.release(id));
-    const bytes = entries.reduce((sum, entry) => sum + entry.bytes + 1, 1);
+    const bytes = arrayBytes(entries);
     if (bytes > this.maxMessageBytes) {
       this.logger.error(`A batch response is still ${bytes} bytes after shrinking (maxMessageBytes ${this.maxMessageBytes}); it was not sent.`);
       return;
